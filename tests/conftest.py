@@ -1,0 +1,90 @@
+"""Fixtures shared by the whole suite: settings in a temp home, and real databases.
+
+``database`` runs a test on SQLite and again on PostgreSQL. The PostgreSQL server is
+``STORYLINE_TEST_POSTGRES_URL`` (default: the local server on 127.0.0.1); the suite makes
+its own database there and drops it at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from storyline.settings import Settings, load_settings
+from storyline.store import Database
+from storyline.store.schema import Base
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """``../shared`` beside the repo: read in place, never copied."""
+    if not SHARED.is_dir():
+        pytest.fail(f"{SHARED} is missing: the suite reads the shared data there")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def seed_page(shared_dir: Path) -> Path:
+    return shared_dir / "seed" / "daily8-article-page.txt"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return load_settings(environ={"STORYLINE_HOME": str(tmp_path / "home")})
+
+
+@pytest.fixture
+def sqlite_database(settings: Settings) -> Iterator[Database]:
+    database = Database.from_settings(settings)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session, dropped afterwards."""
+    server = os.environ.get("STORYLINE_TEST_POSTGRES_URL", DEFAULT_POSTGRES)
+    name = f"storyline_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # the tests must not silently pass without PostgreSQL
+        pytest.fail(f"PostgreSQL at {server} is not reachable: {exc}")
+    url = make_url(server).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def postgres_database(postgres_url: str) -> Iterator[Database]:
+    database = Database(postgres_url)
+    database.migrate()
+    with database.write() as session:
+        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+        session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    yield database
+    database.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database(request: pytest.FixtureRequest) -> Database:
+    """The same test on SQLite and on PostgreSQL."""
+    fixture = "sqlite_database" if request.param == "sqlite" else "postgres_database"
+    result: Database = request.getfixturevalue(fixture)
+    return result
