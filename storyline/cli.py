@@ -208,3 +208,24 @@ def _redacted(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(url).render_as_string(hide_password=True)
+
+
+def cli_reference_markdown() -> str:
+    """The README's CLI reference: every subcommand's usage and description."""
+    parser = build_parser()
+    parts = [f"```\n{parser.format_usage().strip()}\n```\n"]
+    for action in parser._actions:
+        if not isinstance(action, argparse._SubParsersAction):
+            continue
+        for name, sub in action.choices.items():
+            usage = " ".join(sub.format_usage().split())
+            options = []
+            for option in sub._actions:
+                if option.dest == "help" or option.help is None:
+                    continue
+                flag = ", ".join(option.option_strings) or option.metavar or option.dest
+                options.append(f"- `{flag}`: {option.help}")
+            parts.append(f"### `storyline {name}`\n\n{sub.description}\n\n```\n{usage}\n```\n")
+            if options:
+                parts.append("\n".join(options) + "\n")
+    return "\n".join(parts)
