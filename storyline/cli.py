@@ -83,7 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = commands.add_parser(
         "serve",
         help="run the web app and background work",
-        description="Run the web app and the background work in one process. Stops on Ctrl-C or SIGTERM.",
+        description=(
+            "Run the web app and the background work in one process. Stops on Ctrl-C or SIGTERM."
+        ),
     )
     sub.add_argument("--host", default=None, help="address to listen on (STORYLINE_HOST)")
     sub.add_argument("--port", type=int, default=None, help="port to listen on (STORYLINE_PORT)")

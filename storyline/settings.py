@@ -32,7 +32,9 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("home", "./storyline-data", "path", "Folder for the SQLite database, indexes and caches."),
+    Setting(
+        "home", "./storyline-data", "path", "Folder for the SQLite database, indexes and caches."
+    ),
     Setting(
         "database_url",
         "",

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from storyline.settings import SETTINGS, Settings, SettingsError, load_settings, settings_markdown
-
+from storyline.settings import SETTINGS, Settings, SettingsError, load_settings
 
 
 def test_defaults_come_from_the_table() -> None:
@@ -47,5 +46,3 @@ def test_settings_are_frozen() -> None:
     settings = load_settings(environ={})
     with pytest.raises(dataclasses.FrozenInstanceError):
         settings.port = 1  # type: ignore[misc]
-
-

@@ -131,9 +131,7 @@ def list_articles(
     outlet_slug: str | None = None,
 ) -> list[Article]:
     """Newest first (publication time, else fetch time), ``limit`` None for all."""
-    query: Select[tuple[Article]] = select(Article).order_by(
-        Article.listed_at.desc(), Article.id.desc()
-    )
+    query: Select[Article] = select(Article).order_by(Article.listed_at.desc(), Article.id.desc())
     if after is not None:
         query = query.where(
             or_(
@@ -247,7 +245,9 @@ def _block_rows(blocks: tuple[Block, ...]) -> list[ArticleBlock]:
     rows = []
     start = 0
     for position, block in enumerate(blocks):
-        rows.append(ArticleBlock(position=position, kind=str(block.kind), start=start, text=block.text))
+        rows.append(
+            ArticleBlock(position=position, kind=str(block.kind), start=start, text=block.text)
+        )
         start += len(block.text) + 2  # blocks are joined by a blank line
     return rows
 
@@ -289,7 +289,7 @@ def _insert_ignore(
     """INSERT … ON CONFLICT DO NOTHING on either database."""
     dialect = session.get_bind().dialect.name
     module = postgresql if dialect == "postgresql" else sqlite
-    statement = module.insert(model).values(**values).on_conflict_do_nothing(
-        index_elements=conflict
+    statement = (
+        module.insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict)
     )
     session.execute(statement)
