@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 from storyline.settings import Settings, load_settings
 from storyline.store import Database
 from storyline.store.schema import Base
+from tests.support.fixture_server import FixtureServer, serve_fixtures
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -88,3 +89,9 @@ def database(request: pytest.FixtureRequest) -> Database:
     fixture = "sqlite_database" if request.param == "sqlite" else "postgres_database"
     result: Database = request.getfixturevalue(fixture)
     return result
+
+
+@pytest.fixture
+def fixture_server() -> Iterator[FixtureServer]:
+    """A real HTTP server on 127.0.0.1 serving what the test adds to it."""
+    yield from serve_fixtures()
