@@ -91,6 +91,27 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--port", type=int, default=None, help="port to listen on (STORYLINE_PORT)")
     sub.set_defaults(handler=_cmd_serve)
 
+    _add_feed_commands(commands)
+
+    sub = commands.add_parser(
+        "worker",
+        help="run background work only",
+        description=(
+            "Run background work (feed checks, article fetching) without the web app. "
+            "Start any number of these, on any number of machines sharing one PostgreSQL "
+            "database. Stops cleanly on SIGTERM or Ctrl-C."
+        ),
+    )
+    sub.set_defaults(handler=_cmd_worker)
+
+    sub = commands.add_parser(
+        "status",
+        help="show the queue, the workers and failing feeds",
+        description="Show queue depth, live worker processes, and feeds that are failing.",
+    )
+    sub.add_argument("--json", action="store_true", help="print JSON, as /api/status returns it")
+    sub.set_defaults(handler=_cmd_status)
+
     sub = commands.add_parser(
         "migrate",
         help="bring the database schema up to date",
@@ -213,21 +234,235 @@ def _redacted(url: str) -> str:
 
 
 def cli_reference_markdown() -> str:
-    """The README's CLI reference: every subcommand's usage and description."""
+    """The README's CLI reference: every subcommand's usage, description and options."""
     parser = build_parser()
     parts = [f"```\n{parser.format_usage().strip()}\n```\n"]
+    parts += _reference_of(parser, "storyline")
+    return "\n".join(parts)
+
+
+def _reference_of(parser: argparse.ArgumentParser, prefix: str) -> list[str]:
+    parts: list[str] = []
     for action in parser._actions:
         if not isinstance(action, argparse._SubParsersAction):
             continue
         for name, sub in action.choices.items():
             usage = " ".join(sub.format_usage().split())
             options = []
+            nested = False
             for option in sub._actions:
+                if isinstance(option, argparse._SubParsersAction):
+                    nested = True
+                    continue
                 if option.dest == "help" or option.help is None:
                     continue
                 flag = ", ".join(option.option_strings) or option.metavar or option.dest
                 options.append(f"- `{flag}`: {option.help}")
-            parts.append(f"### `storyline {name}`\n\n{sub.description}\n\n```\n{usage}\n```\n")
+            parts.append(f"### `{prefix} {name}`\n\n{sub.description}\n\n```\n{usage}\n```\n")
             if options:
                 parts.append("\n".join(options) + "\n")
-    return "\n".join(parts)
+            if nested:
+                parts += _reference_of(sub, f"{prefix} {name}")
+    return parts
+
+
+def _add_feed_commands(commands: Any) -> None:
+    feeds = commands.add_parser(
+        "feeds",
+        help="manage subscriptions: add, list, import, export, pause, resume, remove, check",
+        description="Manage the feeds Storyline follows.",
+    )
+    actions = feeds.add_subparsers(title="actions", metavar="ACTION", help="what to do")
+    feeds.set_defaults(handler=lambda _args, _settings: feeds.print_help() or 0)
+
+    sub = actions.add_parser(
+        "add",
+        help="subscribe to a feed, a site or a page",
+        description=(
+            "Subscribe to URL: a feed (RSS, Atom, JSON Feed, news sitemap) as it is, a site's "
+            "home page through the feeds it links to, or else the page as a single article."
+        ),
+    )
+    sub.add_argument("url", help="feed, site or article URL")
+    sub.add_argument("--folder", default=None, help="folder to file the feed under")
+    sub.set_defaults(handler=_cmd_feeds_add)
+
+    sub = actions.add_parser(
+        "list", help="list feeds and their state", description="List feeds and their state."
+    )
+    sub.add_argument("--json", action="store_true", help="print JSON, as /api/feeds returns it")
+    sub.set_defaults(handler=_cmd_feeds_list)
+
+    sub = actions.add_parser(
+        "import",
+        help="subscribe to the feeds of an OPML file",
+        description="Subscribe to every feed of an OPML file, keeping its folders.",
+    )
+    sub.add_argument("file", type=Path, help="OPML file")
+    sub.set_defaults(handler=_cmd_feeds_import)
+
+    sub = actions.add_parser(
+        "export",
+        help="print the subscriptions as OPML",
+        description="Print every feed as OPML 2.0, with folders.",
+    )
+    sub.set_defaults(handler=_cmd_feeds_export)
+
+    for name, text in (("pause", "stop checking a feed"), ("resume", "check a paused feed again")):
+        sub = actions.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
+        sub.add_argument("feed_id", type=int, help="feed id (see `storyline feeds list`)")
+        sub.set_defaults(handler=_cmd_feeds_state, paused=name == "pause")
+
+    sub = actions.add_parser(
+        "remove",
+        help="unsubscribe from a feed",
+        description="Unsubscribe from a feed. Its articles stay.",
+    )
+    sub.add_argument("feed_id", type=int, help="feed id")
+    sub.set_defaults(handler=_cmd_feeds_remove)
+
+    sub = actions.add_parser(
+        "check",
+        help="check feeds now, in this process",
+        description=(
+            "Check a feed (or every due feed) now and store its new articles, in this "
+            "process, without a worker."
+        ),
+    )
+    sub.add_argument("feed_id", type=int, nargs="?", help="feed id (default: every due feed)")
+    sub.set_defaults(handler=_cmd_feeds_check)
+
+
+def _cmd_feeds_add(args: argparse.Namespace, settings: Settings) -> int:
+    from storyline.crawl import Crawler
+    from storyline.crawl.subscribe import SubscribeError, subscribe
+
+    crawler = Crawler(settings, _open_database(settings))
+    try:
+        feed, created = subscribe(crawler, args.url, folder=args.folder)
+    except SubscribeError as error:
+        print(f"storyline feeds add: {error}", file=sys.stderr)
+        return 1
+    finally:
+        crawler.close()
+    verb = "subscribed to" if created else "already subscribed to"
+    print(f"{verb} feed {feed.id}: {feed.url} ({feed.kind or 'feed'})")
+    return 0
+
+
+def _cmd_feeds_list(args: argparse.Namespace, settings: Settings) -> int:
+    from storyline.monitor import feed_view
+    from storyline.store.feeds import list_feeds
+
+    with _open_database(settings).read() as session:
+        feeds = [feed_view(feed) for feed in list_feeds(session)]
+    if args.json:
+        _print_json(feeds)
+        return 0
+    for feed in feeds:
+        state = feed["state"] if feed["state"] != "active" else ""
+        error = f"  error: {feed['last_error']}" if feed["last_error"] else ""
+        print(
+            f"{feed['id']:>5}  {feed['folder'] or '-':<16} {feed['title'] or feed['url']} {state}"
+        )
+        print(f"       next check {feed['next_check_at']}, {feed['articles_per_day']}/day{error}")
+    return 0
+
+
+def _cmd_feeds_import(args: argparse.Namespace, settings: Settings) -> int:
+    from storyline.crawl.subscribe import import_opml
+    from storyline.feeds import FeedParseError
+
+    try:
+        added, known = import_opml(_open_database(settings), settings, args.file.read_bytes())
+    except (OSError, FeedParseError) as error:
+        print(f"storyline feeds import: {args.file}: {error}", file=sys.stderr)
+        return 1
+    print(f"{args.file}: {added} feeds added, {known} already followed")
+    return 0
+
+
+def _cmd_feeds_export(args: argparse.Namespace, settings: Settings) -> int:
+    from storyline.crawl.subscribe import export_opml
+
+    sys.stdout.write(export_opml(_open_database(settings)).decode("utf-8"))
+    return 0
+
+
+def _cmd_feeds_state(args: argparse.Namespace, settings: Settings) -> int:
+    from storyline.store.feeds import set_feed_state
+
+    with _open_database(settings).write() as session:
+        feed = set_feed_state(session, args.feed_id, paused=args.paused, now=datetime.now(UTC))
+        if feed is None:
+            print(f"storyline feeds: no feed with id {args.feed_id}", file=sys.stderr)
+            return 1
+        print(f"feed {feed.id} is {feed.state}")
+    return 0
+
+
+def _cmd_feeds_remove(args: argparse.Namespace, settings: Settings) -> int:
+    from storyline.store.feeds import delete_feed
+
+    with _open_database(settings).write() as session:
+        if not delete_feed(session, args.feed_id):
+            print(f"storyline feeds: no feed with id {args.feed_id}", file=sys.stderr)
+            return 1
+    print(f"unsubscribed from feed {args.feed_id}")
+    return 0
+
+
+def _cmd_feeds_check(args: argparse.Namespace, settings: Settings) -> int:
+    from storyline.crawl import Crawler
+    from storyline.store.feeds import reserve_due_feeds
+
+    database = _open_database(settings)
+    crawler = Crawler(settings, database)
+    try:
+        if args.feed_id is not None:
+            targets: list[tuple[int, str | None]] = [(args.feed_id, None)]
+        else:
+            with database.write() as session:
+                targets = list(reserve_due_feeds(session, datetime.now(UTC), crawler.lease))
+        failed = 0
+        for feed_id, token in targets:
+            outcome = crawler.check_feed(feed_id, token)
+            stored = [crawler.process_entry(e, t) for e, t in outcome.entries]
+            kept = sum(1 for s in stored if s.status == "stored")
+            detail = f": {outcome.reason}" if outcome.reason else ""
+            print(f"feed {feed_id}: {outcome.status}{detail}; {kept} articles stored")
+            failed += outcome.status == "failed"
+    finally:
+        crawler.close()
+    return 1 if failed else 0
+
+
+def _cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    from storyline.crawl.subscribe import subscribe_defaults
+    from storyline.worker import Background
+
+    database = _open_database(settings)
+    subscribe_defaults(database, settings)
+    Background(settings, database, role="worker").run_forever()
+    return 0
+
+
+def _cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+    from storyline.monitor import status_view
+
+    status = status_view(settings, _open_database(settings))
+    if args.json:
+        _print_json(status)
+        return 0
+    queue = status["queue"]
+    print(
+        f"queue: {queue['jobs']} jobs waiting, {queue['due_feeds']} feeds due, "
+        f"{queue['pending_entries']} entries pending"
+    )
+    print(f"workers alive: {len(status['workers'])}")
+    for worker in status["workers"]:
+        print(f"  {worker['id']} ({worker['role']}) last seen {worker['last_seen_at']}")
+    print(f"failing feeds: {len(status['failing_feeds'])}")
+    for feed in status["failing_feeds"]:
+        print(f"  {feed['id']} {feed['title'] or feed['url']}: {feed['last_error']}")
+    return 0

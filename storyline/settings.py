@@ -52,6 +52,66 @@ SETTINGS: tuple[Setting, ...] = (
         "Largest file `storyline import` reads; bigger files are refused with an error.",
     ),
     Setting("log_level", "info", "str", "Logging level: debug, info, warning or error."),
+    Setting(
+        "queue_url",
+        "",
+        "str",
+        "Job queue: `redis://host:6379/0` for Redis, a `postgresql://` URL for PostgreSQL. "
+        "Empty: SQLite at `$STORYLINE_HOME/queue.db`, or the PostgreSQL database when "
+        "`STORYLINE_DATABASE_URL` is one.",
+    ),
+    Setting("workers", "4", "int", "Worker threads per process (`serve` and `worker`)."),
+    Setting(
+        "tick_seconds",
+        "15",
+        "float",
+        "How often each process queues due feed checks and redoes work whose lease expired.",
+    ),
+    Setting(
+        "default_opml",
+        "",
+        "str",
+        "OPML file subscribed to on first start. Empty: the bundled list of about 30 "
+        "outlets; `none`: subscribe to nothing.",
+    ),
+    Setting(
+        "allow_private_urls",
+        "false",
+        "bool",
+        "Allow fetching URLs that resolve to private, loopback or link-local addresses.",
+    ),
+    Setting(
+        "user_agent",
+        "",
+        "str",
+        "User-Agent sent with every fetch. Empty: `Storyline/<version>`.",
+    ),
+    Setting("fetch_timeout", "20", "float", "Seconds to wait to connect, and between bytes."),
+    Setting("fetch_total_timeout", "60", "float", "Seconds a whole response may take to arrive."),
+    Setting("max_response_bytes", "10000000", "int", "Largest response read, after decompression."),
+    Setting("max_redirects", "5", "int", "Redirects followed before a fetch fails."),
+    Setting(
+        "fetch_attempts",
+        "3",
+        "int",
+        "Tries of one fetch on a transient failure (backing off exponentially, with jitter).",
+    ),
+    Setting("host_delay", "1.0", "float", "Seconds between two requests to the same host."),
+    Setting("host_concurrency", "2", "int", "Requests in flight to one host, per worker process."),
+    Setting("feed_min_interval", "600", "int", "Shortest time between two checks of a feed (s)."),
+    Setting("feed_max_interval", "43200", "int", "Longest time between two checks of a feed (s)."),
+    Setting(
+        "feed_max_failures",
+        "10",
+        "int",
+        "Failures in a row after which a feed is paused (it can be resumed).",
+    ),
+    Setting(
+        "lease_seconds",
+        "300",
+        "int",
+        "How long a feed check or an entry is reserved by one worker before another may redo it.",
+    ),
 )
 
 _PARSERS: dict[str, Callable[[str], Any]] = {
@@ -85,6 +145,23 @@ class Settings:
     page_size: int = 50
     max_import_bytes: int = 50_000_000
     log_level: str = "info"
+    queue_url: str = ""
+    workers: int = 4
+    tick_seconds: float = 15.0
+    default_opml: str = ""
+    allow_private_urls: bool = False
+    user_agent: str = ""
+    fetch_timeout: float = 20.0
+    fetch_total_timeout: float = 60.0
+    max_response_bytes: int = 10_000_000
+    max_redirects: int = 5
+    fetch_attempts: int = 3
+    host_delay: float = 1.0
+    host_concurrency: int = 2
+    feed_min_interval: int = 600
+    feed_max_interval: int = 43_200
+    feed_max_failures: int = 10
+    lease_seconds: int = 300
 
     @property
     def resolved_database_url(self) -> str:

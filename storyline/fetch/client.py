@@ -22,6 +22,7 @@ import httpx
 
 from storyline import __version__
 from storyline.fetch.guard import BlockedAddressError, GuardedTransport, check_host
+from storyline.settings import Settings
 
 REDIRECTS = {301, 302, 303, 307, 308}
 
@@ -40,6 +41,19 @@ class FetchPolicy:
     backoff_base: float = 0.5
     backoff_max: float = 8.0
     allow_private: bool = False
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> FetchPolicy:
+        return cls(
+            user_agent=settings.user_agent or cls.user_agent,
+            connect_timeout=settings.fetch_timeout,
+            read_timeout=settings.fetch_timeout,
+            total_timeout=settings.fetch_total_timeout,
+            max_bytes=settings.max_response_bytes,
+            max_redirects=settings.max_redirects,
+            attempts=settings.fetch_attempts,
+            allow_private=settings.allow_private_urls,
+        )
 
 
 class FetchError(Exception):

@@ -77,7 +77,7 @@ def save_article(
     now = now or datetime.now(UTC)
     text = draft.text
     fingerprint = content_fingerprint(draft.outlet, draft.title, text)
-    source_id = _ensure_source(session, source_kind, source_locator)
+    source_id = ensure_source(session, source_kind, source_locator)
     outlet_id = ensure_outlet(session, draft.outlet) if draft.outlet else None
 
     article = _find_existing(session, draft.url, fingerprint)
@@ -94,23 +94,42 @@ def save_article(
         status = SaveStatus.REVISED
     else:
         status = SaveStatus.UNCHANGED
-    _insert_ignore(
+    _link_source(session, article.id, source_id, external_id, now)
+    return SaveResult(article.id, status)
+
+
+def add_article_source(
+    session: Session,
+    article_id: int,
+    source_kind: str,
+    source_locator: str,
+    external_id: str | None,
+    now: datetime,
+) -> None:
+    """Record that one more source carried an already stored article."""
+    source_id = ensure_source(session, source_kind, source_locator)
+    _link_source(session, article_id, source_id, external_id, now)
+
+
+def _link_source(
+    session: Session, article_id: int, source_id: int, external_id: str | None, now: datetime
+) -> None:
+    insert_ignore(
         session,
         ArticleSource,
         {
-            "article_id": article.id,
+            "article_id": article_id,
             "source_id": source_id,
             "external_id": external_id,
             "first_seen_at": now,
         },
         ["article_id", "source_id"],
     )
-    return SaveResult(article.id, status)
 
 
 def ensure_outlet(session: Session, name: str) -> int:
     slug = slugify(name)
-    _insert_ignore(
+    insert_ignore(
         session,
         Outlet,
         {"name": name.strip(), "slug": slug, "created_at": datetime.now(UTC)},
@@ -271,8 +290,8 @@ def _revision_row(
     )
 
 
-def _ensure_source(session: Session, kind: str, locator: str) -> int:
-    _insert_ignore(
+def ensure_source(session: Session, kind: str, locator: str) -> int:
+    insert_ignore(
         session,
         Source,
         {"kind": kind, "locator": locator, "created_at": datetime.now(UTC)},
@@ -283,7 +302,7 @@ def _ensure_source(session: Session, kind: str, locator: str) -> int:
     ).scalar_one()
 
 
-def _insert_ignore(
+def insert_ignore(
     session: Session, model: type[Any], values: dict[str, Any], conflict: list[str]
 ) -> None:
     """INSERT … ON CONFLICT DO NOTHING on either database."""

@@ -1,0 +1,60 @@
+"""The background jobs, registered on a huey queue.
+
+Each job is a thin wrapper: the work itself is in :mod:`storyline.crawl`, and every job
+can run twice without harm (leases and idempotent saves), which is what lets a killed
+worker's jobs simply be reissued.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from huey import Huey
+
+from storyline.crawl import Crawler
+from storyline.store.feeds import reserve_due_feeds, reserve_pending_entries
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Jobs:
+    """The queue and its registered jobs, for one process."""
+
+    queue: Huey
+    check_feed: Any
+    process_entry: Any
+    crawler: Callable[[], Crawler]
+
+    def enqueue_due(self) -> tuple[int, int]:
+        """Queue every due feed check and every pending entry; returns the two counts."""
+        crawler = self.crawler()
+        lease = crawler.lease
+        now = datetime.now(UTC)
+        with crawler.database.write() as session:
+            feeds = reserve_due_feeds(session, now, lease)
+            entries = reserve_pending_entries(session, now, lease)
+        for feed_id, token in feeds:
+            self.check_feed(feed_id, token)
+        for entry_id, token in entries:
+            self.process_entry(entry_id, token)
+        return len(feeds), len(entries)
+
+
+def register_jobs(queue: Huey, crawler: Callable[[], Crawler]) -> Jobs:
+    @queue.task(name="check_feed")  # type: ignore[untyped-decorator]
+    def check_feed(feed_id: int, token: str | None = None) -> str:
+        outcome = crawler().check_feed(feed_id, token)
+        for entry_id, entry_token in outcome.entries:
+            process_entry(entry_id, entry_token)
+        return outcome.status
+
+    @queue.task(name="process_entry")  # type: ignore[untyped-decorator]
+    def process_entry(entry_id: int, token: str | None = None) -> str:
+        return crawler().process_entry(entry_id, token).status
+
+    return Jobs(queue=queue, check_feed=check_feed, process_entry=process_entry, crawler=crawler)
