@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from storyline.extract.candidates import choose_candidate, read_candidates
+from storyline.extract.candidates import choose_candidate, read_candidates, restore_structure
 from storyline.extract.captions import add_captions
 from storyline.extract.cleanup import remove_boilerplate
 from storyline.extract.completion import complete_blocks
@@ -67,7 +67,7 @@ def extract_article(html: bytes | str, url: str | None = None) -> Extraction | N
     candidates = read_candidates(tree, url, facts)
     if not candidates:
         return None
-    chosen = choose_candidate(candidates)
+    chosen = restore_structure(choose_candidate(candidates), tree, url, facts)
     metadata = read_metadata(tree, facts, url)
     blocks = add_captions(complete_blocks(list(chosen.blocks), tree), tree)
     blocks = remove_boilerplate(

@@ -17,6 +17,7 @@ worse set of paragraphs on some pages); figure captions are recognised from the 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import trafilatura
 from lxml.html import HtmlElement
@@ -28,6 +29,12 @@ from storyline.model import Block
 
 _CONFIG = use_config()
 _CONFIG.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")  # no signal handlers: we may run in threads
+# A short page falls below trafilatura's minimum size and comes back flattened into one
+# paragraph; without the minimum its headings, quotes and captions survive.
+_SHORT_PAGE_CONFIG = use_config()
+_SHORT_PAGE_CONFIG.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")
+_SHORT_PAGE_CONFIG.set("DEFAULT", "MIN_EXTRACTED_SIZE", "1")
+_KEEP_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -72,7 +79,23 @@ def choose_candidate(candidates: list[Candidate]) -> Candidate:
     return max(candidates, key=lambda candidate: candidate.size)
 
 
-def _run(tree: HtmlElement, url: str | None, recall_mode: bool) -> Document | None:
+def restore_structure(
+    chosen: Candidate, tree: HtmlElement, url: str | None, facts: PageFacts
+) -> Candidate:
+    """A flattened short page, run again without the minimum size; kept when it did not
+    lose most of the text (then the flat rescue had found text the extractor missed)."""
+    if len(chosen.blocks) > 1:
+        return chosen
+    document = _run(tree, url, True, _SHORT_PAGE_CONFIG)
+    if document is None or document.body is None:
+        return chosen
+    structured = Candidate("short-page", tuple(read_blocks(document.body, facts)))
+    return structured if structured.size >= _KEEP_SHARE * chosen.size else chosen
+
+
+def _run(
+    tree: HtmlElement, url: str | None, recall_mode: bool, config: Any = _CONFIG
+) -> Document | None:
     document = trafilatura.bare_extraction(
         tree,
         url=url,
@@ -80,7 +103,7 @@ def _run(tree: HtmlElement, url: str | None, recall_mode: bool) -> Document | No
         include_tables=True,
         include_images=False,
         with_metadata=False,
-        config=_CONFIG,
+        config=config,
         favor_recall=recall_mode,
         fast=recall_mode,
     )
