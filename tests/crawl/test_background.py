@@ -51,9 +51,9 @@ def test_background_work_checks_due_feeds_and_stores_articles(
 
 def test_the_queue_is_sqlite_by_default_and_redis_or_postgresql_when_told(tmp_path: Path) -> None:
     embedded = make_queue(load_settings(environ={"STORYLINE_HOME": str(tmp_path)}))
-    assert type(embedded).__name__ == "SqliteHuey"
+    assert type(embedded.storage).__name__ == "SqliteStorage"
     redis = make_queue(load_settings(environ={"STORYLINE_QUEUE_URL": "redis://127.0.0.1:6379/15"}))
-    assert type(redis).__name__ == "RedisHuey"
+    assert type(redis.storage).__name__ == "RedisStorage"
     redis.flush()
     assert redis.pending_count() == 0  # a real round trip to the Redis on 127.0.0.1
 
@@ -61,7 +61,7 @@ def test_the_queue_is_sqlite_by_default_and_redis_or_postgresql_when_told(tmp_pa
 @pytest.mark.postgres
 def test_the_queue_lives_in_postgresql_with_the_data(postgres_url: str) -> None:
     queue = make_queue(load_settings(environ={"STORYLINE_DATABASE_URL": postgres_url}))
-    assert type(queue).__name__ == "SqlHuey"
+    assert type(queue.storage).__name__ == "SqlStorage"
     assert queue.pending_count() == 0
     queue.storage.close()
 
