@@ -49,10 +49,11 @@ class HostGate:
                 host, threading.BoundedSemaphore(self._concurrency)
             )
         with semaphore:
-            start = self._reserve(host)
-            wait = (start - datetime.now(UTC)).total_seconds()
-            if wait > 0:
-                time.sleep(wait)
+            if self._delay > timedelta(0):  # no delay, nothing to coordinate
+                start = self._reserve(host)
+                wait = (start - datetime.now(UTC)).total_seconds()
+                if wait > 0:
+                    time.sleep(wait)
             yield
 
     def _reserve(self, host: str) -> datetime:
