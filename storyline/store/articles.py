@@ -150,7 +150,11 @@ def list_articles(
     outlet_slug: str | None = None,
 ) -> list[Article]:
     """Newest first (publication time, else fetch time), ``limit`` None for all."""
-    query: Select[Article] = select(Article).order_by(Article.listed_at.desc(), Article.id.desc())
+    query: Select[Article] = (
+        select(Article)
+        .options(lazyload(Article.blocks), lazyload(Article.links))  # a list needs neither
+        .order_by(Article.listed_at.desc(), Article.id.desc())
+    )
     if after is not None:
         query = query.where(
             or_(
