@@ -3,12 +3,78 @@ their ``/api/`` twins and the CLI's ``--json`` output, so the three always agree
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
-from storyline.store.schema import Article
+from storyline.store.schema import Outlet
 
 EXCERPT_CHARS = 280
+
+
+class _NamedOutlet(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def slug(self) -> str: ...
+
+
+class _BlockRow(Protocol):
+    @property
+    def position(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def text(self) -> str: ...
+
+
+class _LinkRow(Protocol):
+    @property
+    def kind(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def url(self) -> str | None: ...
+
+
+class ArticleRow(Protocol):
+    """What the views read of an article: the store's ORM row, or the web app's lean
+    record (:mod:`storyline.web.queries`), which carry the same attributes."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def outlet(self) -> _NamedOutlet | None: ...
+    @property
+    def published_at(self) -> datetime | None: ...
+    @property
+    def canonical_url(self) -> str | None: ...
+    @property
+    def byline(self) -> str | None: ...
+    @property
+    def language(self) -> str | None: ...
+    @property
+    def fetched_at(self) -> datetime: ...
+    @property
+    def updated_at(self) -> datetime: ...
+    @property
+    def revision(self) -> int: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def site_name(self) -> str | None: ...
+    @property
+    def image_url(self) -> str | None: ...
+    @property
+    def notes(self) -> Sequence[str] | None: ...
+    @property
+    def blocks(self) -> Sequence[_BlockRow]: ...
+    @property
+    def links(self) -> Sequence[_LinkRow]: ...
 
 
 def iso(value: datetime | None) -> str | None:
@@ -27,12 +93,13 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
     return cut.rstrip(",;:—- ") + "…"
 
 
-def article_summary(article: Article) -> dict[str, Any]:
+def article_summary(article: ArticleRow) -> dict[str, Any]:
     """One article in a list: ``GET /api/articles`` and ``storyline articles --json``."""
     return {
         "id": article.id,
         "title": article.title,
         "outlet": article.outlet.name if article.outlet else None,
+        "outlet_slug": article.outlet.slug if article.outlet else None,
         "published_at": iso(article.published_at),
         "url": article.canonical_url,
         "byline": article.byline,
@@ -44,11 +111,12 @@ def article_summary(article: Article) -> dict[str, Any]:
     }
 
 
-def article_detail(article: Article) -> dict[str, Any]:
+def article_detail(article: ArticleRow) -> dict[str, Any]:
     """One whole article: ``GET /api/articles/{id}`` and ``storyline articles ID --json``.
 
     ``text`` is the body as plain text, blocks separated by blank lines; each block's
-    ``start`` and ``end`` are character offsets into it.
+    ``start`` and ``end`` are character offsets into it, and its ``id`` (``b0``, ``b1``…)
+    is the anchor the article page gives it, so a later feature can point at a block.
     """
     data = article_summary(article)
     data.update(
@@ -59,6 +127,7 @@ def article_detail(article: Article) -> dict[str, Any]:
             "text": article.text,
             "blocks": [
                 {
+                    "id": f"b{block.position}",
                     "kind": block.kind,
                     "text": block.text,
                     "start": block.start,
@@ -72,3 +141,13 @@ def article_detail(article: Article) -> dict[str, Any]:
         }
     )
     return data
+
+
+def outlet_view(outlet: Outlet) -> dict[str, Any]:
+    """An outlet, as ``GET /api/outlets/{slug}`` shows it above its articles."""
+    return {"name": outlet.name, "slug": outlet.slug, "homepage_url": outlet.homepage_url}
+
+
+def outlet_articles(outlet: Outlet, articles: Sequence[ArticleRow]) -> dict[str, Any]:
+    """``GET /api/outlets/{slug}``: the outlet and one page of its articles, newest first."""
+    return {"outlet": outlet_view(outlet), "articles": [article_summary(a) for a in articles]}

@@ -1,0 +1,145 @@
+"""Turning view dicts into HTML: the Jinja environment, its filters, and the clock.
+
+The environment is built once per app with autoescaping on for every template (so a
+title holding ``<script>`` prints as text) and without reloading, so each template is
+compiled once and a page costs one render call. Times in the view dicts are ISO-8601
+strings (the JSON shape); the filters here turn them into what a reader sees, against
+the moment the page is rendered, never the moment the article was stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
+from markupsafe import Markup
+
+from storyline.web.sanitize import safe_url, sanitize_html
+
+TEMPLATES = Path(__file__).with_name("templates")
+STATIC = Path(__file__).with_name("static")
+
+_MINUTE = 60
+_HOUR = 60 * _MINUTE
+_DAY = 24 * _HOUR
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def parse_iso(value: str | datetime | None) -> datetime | None:
+    """The datetime of a view dict's ISO string (``…Z``), timezone-aware, or None."""
+    if value is None or isinstance(value, datetime):
+        return value
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def relative_time(value: str | datetime | None, now: datetime) -> str:
+    """How long before ``now`` a moment was, as a reader says it: "2 hours ago".
+
+    Older than four weeks reads as a date ("8 June 2025"), since "41 days ago" makes the
+    reader count. A moment a little in the future (clocks of outlets drift) is "just now".
+    """
+    moment = parse_iso(value)
+    if moment is None:
+        return ""
+    seconds = int((now - moment).total_seconds())
+    if seconds < -_MINUTE:
+        return "in the future"
+    if seconds < _MINUTE:
+        return "just now"
+    if seconds < _HOUR:
+        return _plural(seconds // _MINUTE, "minute") + " ago"
+    if seconds < _DAY:
+        return _plural(seconds // _HOUR, "hour") + " ago"
+    if seconds < 2 * _DAY:
+        return "yesterday"
+    if seconds < 28 * _DAY:
+        return _plural(seconds // _DAY, "day") + " ago"
+    return long_date(moment)
+
+
+def long_date(value: str | datetime | None) -> str:
+    """ "8 June 2025" (in UTC)."""
+    moment = parse_iso(value)
+    if moment is None:
+        return ""
+    moment = moment.astimezone(UTC)
+    return f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
+
+
+def absolute_time(value: str | datetime | None) -> str:
+    """ "8 June 2025, 13:00 UTC": the unambiguous time shown beside a relative one."""
+    moment = parse_iso(value)
+    if moment is None:
+        return ""
+    moment = moment.astimezone(UTC)
+    return f"{long_date(moment)}, {moment:%H:%M} UTC"
+
+
+def _plural(count: int, unit: str) -> str:
+    return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
+
+
+def _sanitized_markup(html: str) -> Markup:
+    """Third-party HTML made safe, marked so that autoescaping keeps its allowed tags."""
+    return Markup(sanitize_html(html))
+
+
+def static_url(name: str) -> str:
+    """``/static/name?v=<hash>``: the content hash lets the file be cached for a year."""
+    version = hashlib.sha256((STATIC / name).read_bytes()).hexdigest()[:12]
+    return f"/static/{name}?v={version}"
+
+
+class Pages:
+    """The compiled templates of the app, rendered with the globals every page needs."""
+
+    def __init__(self, *, site_name: str = "Storyline") -> None:
+        self.environment = Environment(
+            loader=FileSystemLoader(TEMPLATES),
+            autoescape=True,
+            auto_reload=False,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.environment.filters.update(
+            {
+                "absolute_time": absolute_time,
+                "long_date": long_date,
+                "safe_url": safe_url,
+                "sanitize_html": _sanitized_markup,
+            }
+        )
+        self.environment.globals.update(
+            {
+                "site_name": site_name,
+                "stylesheet": static_url("style.css"),
+                "favicon": static_url("favicon.svg"),
+            }
+        )
+        self._templates: dict[str, Template] = {}
+
+    def render(self, name: str, **context: Any) -> str:
+        """Render ``name`` with ``context`` and ``now`` (for relative times)."""
+        template = self._templates.get(name)
+        if template is None:
+            template = self._templates[name] = self.environment.get_template(name)
+        now = datetime.now(UTC)
+        return template.render(now=now, ago=lambda value: relative_time(value, now), **context)

@@ -1,0 +1,69 @@
+"""The ``/api/`` shapes as Pydantic models, for the OpenAPI document only.
+
+:mod:`storyline.views` builds the dicts; routes return them as they are (no validation
+pass on the hot path). These models describe the same keys for ``/openapi.json``, and a
+test checks that the two agree, so the document cannot drift from what is served.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class ArticleSummary(BaseModel):
+    id: int
+    title: str
+    outlet: str | None = Field(description="The outlet's name.")
+    outlet_slug: str | None = Field(description="The outlet's page: /outlets/{outlet_slug}.")
+    published_at: str | None = Field(description="ISO-8601 in UTC, e.g. 2025-06-08T13:00:00Z.")
+    url: str | None = Field(description="The article's canonical URL, when known.")
+    byline: str | None
+    language: str | None
+    fetched_at: str | None
+    updated_at: str | None
+    revision: int = Field(description="1 for an article never changed since first seen.")
+    excerpt: str = Field(description="The first paragraph, cut at about 280 characters.")
+
+
+class BlockOut(BaseModel):
+    id: str = Field(description="Anchor of the block on the article page: b0, b1, …")
+    kind: str = Field(description="paragraph, heading, caption or blockquote.")
+    text: str
+    start: int = Field(description="Offset of the block's first character in `text`.")
+    end: int = Field(description="Offset just past the block's last character in `text`.")
+
+
+class LinkOut(BaseModel):
+    kind: str = Field(description='What the link is, e.g. "read-also".')
+    text: str
+    url: str | None
+
+
+class ArticleDetail(ArticleSummary):
+    site_name: str | None
+    image_url: str | None
+    notes: list[str]
+    text: str = Field(description="The body as plain text, blocks separated by blank lines.")
+    blocks: list[BlockOut]
+    links: list[LinkOut]
+
+
+class OutletOut(BaseModel):
+    name: str
+    slug: str
+    homepage_url: str | None
+
+
+class OutletArticles(BaseModel):
+    outlet: OutletOut
+    articles: list[ArticleSummary]
+
+
+class Health(BaseModel):
+    status: str
+
+
+class Problem(BaseModel):
+    """An error: ``detail`` says what was wrong in words a person can act on."""
+
+    detail: str
