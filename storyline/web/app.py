@@ -21,6 +21,7 @@ from storyline.settings import Settings
 from storyline.store import Database
 from storyline.web.headers import CachedStaticFiles, SecurityHeaders
 from storyline.web.rendering import STATIC, Pages
+from storyline.web.operations import build_operations_router
 from storyline.web.routes import build_router
 
 _ERROR_TITLES = {
@@ -62,6 +63,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     app.state.database = db
     app.state.pages = pages
     app.include_router(build_router(settings, db, pages))
+    app.include_router(build_operations_router(settings, db, pages))
     app.mount("/static", CachedStaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders)
 

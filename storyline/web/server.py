@@ -4,9 +4,10 @@ One process, one uvicorn server, driven programmatically so that Storyline owns 
 signals: SIGTERM (from a service manager or a container runtime) and Ctrl-C both stop
 accepting connections, let requests in flight finish, close the database, and return 0.
 
-This is also where ``storyline serve`` will start its background work (feed checks and
-article fetching, beside the web app in the same process) once that is wired in: start
-it before :meth:`uvicorn.Server.run` and stop it after, in :func:`serve`.
+By default the same process also runs the background work (feed checks and article
+fetching, :class:`storyline.worker.Background`), started before the server and stopped
+after it; ``storyline serve --no-workers`` leaves that to ``storyline worker`` processes.
+On first start the default outlets are subscribed to (``STORYLINE_DEFAULT_OPML``).
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ from contextlib import contextmanager
 
 import uvicorn
 
+from storyline.crawl.subscribe import subscribe_defaults
 from storyline.settings import Settings
 from storyline.store import Database
 from storyline.web.app import create_app
+from storyline.worker import Background
 
 log = logging.getLogger(__name__)
 
@@ -57,9 +60,10 @@ class _Server(uvicorn.Server):
                 log.info("Storyline is serving at %s", url)
 
 
-def serve(settings: Settings, host: str, port: int) -> int:
+def serve(settings: Settings, host: str, port: int, *, workers: bool = True) -> int:
     """Serve the web app on ``host:port`` until SIGTERM or Ctrl-C; 0 after a clean stop."""
     database = Database.from_settings(settings)
+    subscribe_defaults(database, settings)
     app = create_app(settings, database)
     config = uvicorn.Config(
         app,
@@ -76,11 +80,16 @@ def serve(settings: Settings, host: str, port: int) -> int:
     gc.collect()
     gc.freeze()
     server = _Server(config)
+    background = Background(settings, database, role="serve") if workers else None
+    if background is not None:
+        background.start()
     try:
         server.run()
     except SystemExit as exit_:  # uvicorn exits 1 when it cannot bind the address
         return exit_.code if isinstance(exit_.code, int) else 1
     finally:
+        if background is not None:
+            background.stop()
         database.dispose()
     if not server.started:
         return 1
