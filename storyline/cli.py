@@ -32,6 +32,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    if settings.log_level.lower() != "debug":
+        # Migration steps and huey's start-up banner are noise unless debugging.
+        logging.getLogger("alembic").setLevel(logging.WARNING)
+        logging.getLogger("huey").setLevel(logging.WARNING)
     if not hasattr(args, "handler"):
         parser.print_help()
         return 0
@@ -89,6 +93,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub.add_argument("--host", default=None, help="address to listen on (STORYLINE_HOST)")
     sub.add_argument("--port", type=int, default=None, help="port to listen on (STORYLINE_PORT)")
+    sub.add_argument(
+        "--no-workers",
+        action="store_true",
+        help="serve the web app only; leave background work to `storyline worker` processes",
+    )
     sub.set_defaults(handler=_cmd_serve)
 
     _add_feed_commands(commands)
@@ -206,7 +215,12 @@ def _print_json(data: Any) -> None:
 def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from storyline.web.server import serve
 
-    return serve(settings, host=args.host or settings.host, port=args.port or settings.port)
+    return serve(
+        settings,
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        workers=not args.no_workers,
+    )
 
 
 def _cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
