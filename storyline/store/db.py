@@ -74,6 +74,12 @@ class Database:
             self.write_engine.dispose()
 
 
+def is_ours(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    """Alembic's filter: tables of other software in the same database (huey's queue in
+    PostgreSQL) are neither ours to create nor ours to drop."""
+    return not (type_ == "table" and reflected and compare_to is None)
+
+
 def alembic_config(url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", str(_MIGRATIONS))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import CursorResult, and_, false, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from storyline.store.articles import ensure_source
@@ -104,8 +104,8 @@ def claim_feed(
 ) -> Feed | None:
     """Take the lease on a feed: with the token it was reserved under, or when no lease is in
     force. None when another worker holds it, or the feed is paused or gone."""
-    held_by_us = Feed.lease_token == token if token else False
-    claimed = session.execute(
+    held_by_us = Feed.lease_token == token if token else false()
+    claimed: CursorResult[Any] = session.execute(  # type: ignore[assignment]
         update(Feed)
         .where(
             Feed.id == feed_id,
@@ -261,8 +261,8 @@ def reserve_pending_entries(
 def claim_entry(
     session: Session, entry_id: int, now: datetime, lease: timedelta, token: str | None = None
 ) -> FeedEntry | None:
-    held_by_us = FeedEntry.lease_token == token if token else False
-    claimed = session.execute(
+    held_by_us = FeedEntry.lease_token == token if token else false()
+    claimed: CursorResult[Any] = session.execute(  # type: ignore[assignment]
         update(FeedEntry)
         .where(
             FeedEntry.id == entry_id,

@@ -20,8 +20,8 @@ from storyline import __version__
 from storyline.settings import Settings
 from storyline.store import Database
 from storyline.web.headers import CachedStaticFiles, SecurityHeaders
-from storyline.web.rendering import STATIC, Pages
 from storyline.web.operations import build_operations_router
+from storyline.web.rendering import STATIC, Pages
 from storyline.web.routes import build_router
 
 _ERROR_TITLES = {

@@ -235,4 +235,3 @@ def build_operations_router(settings: Settings, database: Database, pages: Pages
 
 def _back(message: str) -> RedirectResponse:
     return RedirectResponse(f"/feeds?message={quote(message)}", status_code=303)
-

@@ -30,7 +30,7 @@ from storyline.worker.tasks import Jobs, register_jobs
 log = logging.getLogger(__name__)
 
 
-class _QuietConsumer(Consumer):  # type: ignore[misc]
+class _QuietConsumer(Consumer):
     """huey's consumer without its signal handlers: the host process owns the signals."""
 
     def _set_signal_handlers(self) -> None:

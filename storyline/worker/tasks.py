@@ -46,14 +46,14 @@ class Jobs:
 
 
 def register_jobs(queue: Huey, crawler: Callable[[], Crawler]) -> Jobs:
-    @queue.task(name="check_feed")  # type: ignore[untyped-decorator]
+    @queue.task(name="check_feed")
     def check_feed(feed_id: int, token: str | None = None) -> str:
         outcome = crawler().check_feed(feed_id, token)
         for entry_id, entry_token in outcome.entries:
             process_entry(entry_id, entry_token)
         return outcome.status
 
-    @queue.task(name="process_entry")  # type: ignore[untyped-decorator]
+    @queue.task(name="process_entry")
     def process_entry(entry_id: int, token: str | None = None) -> str:
         return crawler().process_entry(entry_id, token).status
 

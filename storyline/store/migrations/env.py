@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection, create_engine, text
 
+from storyline.store.db import is_ours
 from storyline.store.schema import Base
 
 config = context.config
@@ -20,6 +21,7 @@ def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        include_object=is_ours,
         render_as_batch=connection.dialect.name == "sqlite",
         transaction_per_migration=True,
     )
