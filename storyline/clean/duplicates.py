@@ -37,6 +37,12 @@ _TRAILING = re.compile(
     re.IGNORECASE,
 )
 _LEADING = re.compile(rf"^{_SPEAKER}{_SPEECH}(?:\s+that)?\s*[:,]?\s+", re.IGNORECASE)
+# Both patterns need a speech cue: most sentences have none and skip them (a fast path).
+_CUE = re.compile(
+    r"\b(?:said|says|added|adds|explained|explains|noted|notes|wrote|writes|stated|states|"
+    r"argued|argues|continued|insisted|warned|warns|recalled|told|according to)\b",
+    re.IGNORECASE,
+)
 _TEXT_KINDS = (BlockKind.PARAGRAPH, BlockKind.BLOCKQUOTE, BlockKind.CAPTION)
 
 
@@ -95,8 +101,9 @@ def _drop_repeated_sentences(blocks: Sequence[Block]) -> list[Block]:
 
 def comparison_key(sentence: str) -> str:
     """What a sentence says, for comparing: without attribution, case or punctuation."""
-    stripped = _TRAILING.sub("", sentence)
-    stripped = _LEADING.sub("", stripped)
+    stripped = sentence
+    if _CUE.search(sentence):
+        stripped = _LEADING.sub("", _TRAILING.sub("", sentence))
     key = normalize_for_fingerprint(stripped)
     # Attribution stripping must not hollow a sentence out ("He said he had told them.").
     if len(key.split()) < _MIN_WORDS:
