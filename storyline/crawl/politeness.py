@@ -76,12 +76,16 @@ class RobotsRules:
         self._fetcher = fetcher
         self._agent = user_agent.split("/", 1)[0]
         self._parsed: dict[str, tuple[datetime, RobotFileParser | None]] = {}
+        self._failures: dict[str, str] = {}  # host -> why its robots.txt could not be read
 
     def check(self, url: str) -> None:
         """Raise :class:`RobotsDisallowed` when robots.txt forbids ``url``."""
         rules = self._rules_for(host_of(url), url)
         if rules is None:
-            raise RobotsDisallowed(f"robots.txt of {host_of(url)} could not be read; trying later")
+            why = self._failures.get(host_of(url), "no answer")
+            raise RobotsDisallowed(
+                f"robots.txt of {host_of(url)} could not be read ({why}); trying later"
+            )
         if not rules.can_fetch(self._agent, url):
             raise RobotsDisallowed(f"robots.txt of {host_of(url)} disallows {url}")
 
@@ -92,7 +96,7 @@ class RobotsRules:
             return cached[1]
         body = self._stored(host, now)
         if body is None:
-            body = self._download(url)
+            body = self._download(host, url)
             self._store(host, body, now)
         parser: RobotFileParser | None = None
         if body != _UNREACHABLE:
@@ -110,7 +114,7 @@ class RobotsRules:
                 return None
             return row.robots_txt
 
-    def _download(self, url: str) -> str:
+    def _download(self, host: str, url: str) -> str:
         parts = urlsplit(url)
         robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
         try:
@@ -118,6 +122,7 @@ class RobotsRules:
         except FetchError as error:
             if error.status is not None and 400 <= error.status < 500 and error.status != 429:
                 return ""  # RFC 9309: no robots.txt (4xx) means everything is allowed
+            self._failures[host] = error.reason
             return _UNREACHABLE  # 5xx or no answer: assume a full disallow, for now
         return response.content.decode("utf-8", errors="replace")
 

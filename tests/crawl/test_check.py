@@ -201,3 +201,14 @@ def _make_due(database: Database, feed_id: int) -> None:
         feed = get_feed(session, feed_id)
         assert feed is not None
         feed.next_check_at = datetime.now(UTC) - timedelta(seconds=1)
+
+
+def test_an_unreadable_robots_txt_defers_the_fetch_and_says_why(
+    crawler: Crawler, fixture_server: FixtureServer, database: Database
+) -> None:
+    fixture_server.add("/robots.txt", status=503)
+    fixture_server.add("/feed.xml", "<rss/>")
+    outcome = crawler.check_feed(_subscribe(crawler, fixture_server.url("/feed.xml")))
+    assert outcome.status == "failed"
+    assert "could not be read (HTTP 503" in (outcome.reason or "")
+    assert "/feed.xml" not in fixture_server.hits
