@@ -24,7 +24,9 @@ from storyline.store.articles import insert_ignore
 from storyline.store.schema import Host
 
 ROBOTS_TTL = timedelta(hours=24)
-_UNREACHABLE = "\x00unreachable"  # robots.txt could not be read: disallow for now
+# Stored in place of a robots.txt that could not be read (disallow, for now). A comment
+# line, so no real robots.txt means it; PostgreSQL text cannot hold a NUL marker.
+_UNREACHABLE = "# storyline: robots.txt unreachable"
 
 
 class RobotsDisallowed(Exception):
@@ -124,7 +126,7 @@ class RobotsRules:
                 return ""  # RFC 9309: no robots.txt (4xx) means everything is allowed
             self._failures[host] = error.reason
             return _UNREACHABLE  # 5xx or no answer: assume a full disallow, for now
-        return response.content.decode("utf-8", errors="replace")
+        return response.content.decode("utf-8", errors="replace").replace("\x00", "")
 
     def _store(self, host: str, body: str, now: datetime) -> None:
         with self._database.write() as session:
