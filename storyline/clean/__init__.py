@@ -19,7 +19,7 @@ from storyline.clean.headings import split_headings
 from storyline.clean.labels import drop_labels
 from storyline.clean.links import extract_read_also
 from storyline.clean.sentences import split_sentences
-from storyline.clean.spacing import normalise_blocks
+from storyline.clean.spacing import normalise_blocks, normalise_text
 from storyline.model import ArticleDraft
 
 __all__ = ["clean_article", "split_sentences"]
@@ -58,4 +58,5 @@ def clean_article(draft: ArticleDraft) -> ArticleDraft:
     blocks = normalise_blocks(blocks)
     links = list(draft.links)
     links.extend(link for link in found_links if link not in links)
-    return draft.with_changes(blocks=tuple(blocks), links=tuple(links))
+    title = normalise_text(draft.title) or draft.title
+    return draft.with_changes(title=title, blocks=tuple(blocks), links=tuple(links))

@@ -13,7 +13,9 @@ from collections.abc import Iterable
 
 from storyline.model import Block
 
-_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+# Invisible characters, and control characters (a NUL from a broken page cannot even be
+# stored in PostgreSQL text); whitespace controls are left to ``_SPACES``.
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff\x00-\x08\x0b\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"\s+")
 
 

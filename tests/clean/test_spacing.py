@@ -18,3 +18,16 @@ def test_composes_accents_so_copies_compare_equal() -> None:
 def test_drops_blocks_left_empty() -> None:
     blocks = normalise_blocks(paragraphs("One.", " \u200b ", "", "Two."))
     assert texts(blocks) == ["One.", "Two."]
+
+
+def test_control_characters_are_removed_from_body_and_title() -> None:
+    from storyline.clean import clean_article
+    from storyline.model import ArticleDraft, Block, BlockKind
+
+    draft = ArticleDraft(
+        title="Quay\x00 reopens",
+        blocks=(Block(BlockKind.PARAGRAPH, "The quay\x00 reopened\x07 on Monday after repairs."),),
+    )
+    cleaned = clean_article(draft)
+    assert cleaned.title == "Quay reopens"
+    assert cleaned.text == "The quay reopened on Monday after repairs."
