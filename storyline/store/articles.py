@@ -129,13 +129,17 @@ def _link_source(
 
 def ensure_outlet(session: Session, name: str) -> int:
     slug = slugify(name)
+    query = select(Outlet.id).where(Outlet.slug == slug)
+    found = session.execute(query).scalar_one_or_none()
+    if found is not None:  # the common case: one statement
+        return found
     insert_ignore(
         session,
         Outlet,
         {"name": name.strip(), "slug": slug, "created_at": datetime.now(UTC)},
         ["slug"],
     )
-    return session.execute(select(Outlet.id).where(Outlet.slug == slug)).scalar_one()
+    return session.execute(query).scalar_one()
 
 
 def get_article(session: Session, article_id: int) -> Article | None:
@@ -295,15 +299,17 @@ def _revision_row(
 
 
 def ensure_source(session: Session, kind: str, locator: str) -> int:
+    query = select(Source.id).where(Source.kind == kind, Source.locator == locator)
+    found = session.execute(query).scalar_one_or_none()
+    if found is not None:  # the common case: one statement
+        return found
     insert_ignore(
         session,
         Source,
         {"kind": kind, "locator": locator, "created_at": datetime.now(UTC)},
         ["kind", "locator"],
     )
-    return session.execute(
-        select(Source.id).where(Source.kind == kind, Source.locator == locator)
-    ).scalar_one()
+    return session.execute(query).scalar_one()
 
 
 def insert_ignore(

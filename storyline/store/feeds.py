@@ -117,10 +117,7 @@ def claim_feed(
     )
     if claimed.rowcount != 1:
         return None
-    feed = session.get(Feed, feed_id)
-    if feed is not None:
-        session.refresh(feed)
-    return feed
+    return session.get(Feed, feed_id, populate_existing=True)
 
 
 def store_entries(
@@ -278,10 +275,7 @@ def claim_entry(
     )
     if claimed.rowcount != 1:
         return None
-    entry = session.get(FeedEntry, entry_id)
-    if entry is not None:
-        session.refresh(entry)
-    return entry
+    return session.get(FeedEntry, entry_id, populate_existing=True)
 
 
 def finish_entry(session: Session, entry_id: int, article_id: int, now: datetime) -> None:

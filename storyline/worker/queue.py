@@ -5,7 +5,8 @@
 - a PostgreSQL ``STORYLINE_DATABASE_URL`` (or a ``postgresql://`` queue URL): a table in
   PostgreSQL, so workers on many machines need nothing but the database.
 
-The queue only carries "do this now" messages. What must not be lost lives in the database
+The queue only carries "do this now" messages (no results are kept: outcomes are in the
+database). What must not be lost lives in the database
 (feeds' schedule, pending entries, leases), so a message lost with a killed worker is
 simply reissued by the next tick.
 """
@@ -24,15 +25,19 @@ def make_queue(settings: Settings) -> Huey:
     url = settings.queue_url or ("" if settings.is_sqlite else settings.resolved_database_url)
     if not url:
         settings.home.mkdir(parents=True, exist_ok=True)
-        return SqliteHuey(QUEUE_NAME, filename=str(settings.home / "queue.db"), timeout=30)
+        return SqliteHuey(
+            QUEUE_NAME, filename=str(settings.home / "queue.db"), timeout=30, results=False
+        )
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return RedisHuey(QUEUE_NAME, url=url)
+        return RedisHuey(QUEUE_NAME, url=url, results=False)
     parsed = make_url(url)
     if parsed.get_backend_name() == "postgresql":
         from huey.contrib.sql_huey import SqlHuey
 
         peewee_url = parsed.set(drivername="psycopg3").render_as_string(hide_password=False)
-        return SqlHuey(QUEUE_NAME, database=peewee_url)
+        return SqlHuey(QUEUE_NAME, database=peewee_url, results=False)
     if parsed.get_backend_name() == "sqlite":
-        return SqliteHuey(QUEUE_NAME, filename=parsed.database or "queue.db", timeout=30)
+        return SqliteHuey(
+            QUEUE_NAME, filename=parsed.database or "queue.db", timeout=30, results=False
+        )
     raise ValueError(f"STORYLINE_QUEUE_URL: unsupported queue {url!r} (redis://, postgresql://)")
