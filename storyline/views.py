@@ -41,7 +41,7 @@ class _LinkRow(Protocol):
 
 class ArticleRow(Protocol):
     """What the views read of an article: the store's ORM row, or the web app's lean
-    record (:mod:`storyline.web.queries`), which carry the same attributes."""
+    record (:mod:`storyline.store.reads`), which carry the same attributes."""
 
     @property
     def id(self) -> int: ...

@@ -14,8 +14,11 @@ from storyline.store.articles import (
     slugify,
 )
 from storyline.store.db import Database
+from storyline.store.outlets import get_outlet, list_outlets
+from storyline.store.reads import ArticleRecord, read_article, read_article_list
 
 __all__ = [
+    "ArticleRecord",
     "Database",
     "ListCursor",
     "SaveResult",
@@ -24,8 +27,12 @@ __all__ = [
     "count_articles",
     "ensure_outlet",
     "get_article",
+    "get_outlet",
     "list_articles",
+    "list_outlets",
     "list_revisions",
+    "read_article",
+    "read_article_list",
     "save_article",
     "slugify",
 ]

@@ -1,6 +1,6 @@
 """The pages and their ``/api/`` twins.
 
-Every page is one read session, a few indexed queries (:mod:`storyline.web.queries`), a
+Every page is one read session, a few indexed queries (:mod:`storyline.store.reads`), a
 view dict from :mod:`storyline.views`, and then either a template render (the page) or the
 dict as JSON (the twin). The twin is the same dict, so the page can never show what the
 API does not.
@@ -22,8 +22,15 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy.orm import Session
 
 from storyline.settings import Settings
-from storyline.store import Database, ListCursor
-from storyline.store.outlets import get_outlet, list_outlets
+from storyline.store import (
+    ArticleRecord,
+    Database,
+    ListCursor,
+    get_outlet,
+    list_outlets,
+    read_article,
+    read_article_list,
+)
 from storyline.views import (
     article_detail,
     article_summary,
@@ -31,7 +38,6 @@ from storyline.views import (
     outlet_view,
 )
 from storyline.web import schemas
-from storyline.web.queries import ArticleRecord, read_article, read_article_list
 from storyline.web.rendering import Pages
 
 MAX_LIMIT = 500

@@ -7,8 +7,8 @@ Run on SQLite and on PostgreSQL: the API's promise that it equals ``storyline ar
 from __future__ import annotations
 
 from storyline.store import Database, ListCursor, get_article, list_articles
+from storyline.store.reads import read_article, read_article_list
 from storyline.views import article_detail, article_summary
-from storyline.web.queries import read_article, read_article_list
 from tests.web.conftest import seed_articles
 
 

@@ -1,13 +1,11 @@
-"""The reads behind the pages, in SQLAlchemy Core on the store's tables.
+"""The fast reads behind the web pages, in SQLAlchemy Core on the store's tables.
 
 Why not :func:`storyline.store.get_article` and :func:`storyline.store.list_articles`?
 Speed: building ORM objects for an article and its ~30 blocks costs about 1 ms, a third
 of the article page's whole budget, and ``list_articles`` eagerly loads every block of
-every listed article (20 ms for a page of 50). These reads return plain records with the
+every listed article unless told not to. These reads return plain records with the
 same attribute names as the ORM rows, so :mod:`storyline.views` builds the same dicts from
 either, and the tests check the API against the CLI (which uses the ORM path).
-
-This module imports only :mod:`storyline.store`; it belongs there and can move as it is.
 """
 
 from __future__ import annotations
@@ -19,7 +17,7 @@ from typing import Any
 from sqlalchemy import Select, and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
-from storyline.store import ListCursor
+from storyline.store.articles import ListCursor
 from storyline.store.schema import Article, ArticleBlock, ArticleLink, Outlet
 
 _ARTICLES = Article.__table__
