@@ -87,6 +87,8 @@ class Article(Base):
     __tablename__ = "articles"
     __table_args__ = (
         Index("ix_articles_listed_at", "listed_at", "id"),
+        # An outlet's page: its newest articles, at any depth of a large corpus.
+        Index("ix_articles_outlet_listed", "outlet_id", "listed_at", "id"),
         Index(
             "uq_articles_fingerprint_without_url",
             "fingerprint",
@@ -101,7 +103,7 @@ class Article(Base):
     fingerprint: Mapped[str] = mapped_column(String(64), index=True)
     title: Mapped[str] = mapped_column(Text)
     byline: Mapped[str | None] = mapped_column(Text)
-    outlet_id: Mapped[int | None] = mapped_column(ForeignKey("outlets.id"), index=True)
+    outlet_id: Mapped[int | None] = mapped_column(ForeignKey("outlets.id"))
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # When the article sorts in lists: its publication time, else when it was fetched.

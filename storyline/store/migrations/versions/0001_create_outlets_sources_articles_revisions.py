@@ -65,7 +65,9 @@ def upgrade() -> None:
     with op.batch_alter_table("articles", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_articles_fingerprint"), ["fingerprint"], unique=False)
         batch_op.create_index("ix_articles_listed_at", ["listed_at", "id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_articles_outlet_id"), ["outlet_id"], unique=False)
+        batch_op.create_index(
+            "ix_articles_outlet_listed", ["outlet_id", "listed_at", "id"], unique=False
+        )
         batch_op.create_index(
             "uq_articles_fingerprint_without_url",
             ["fingerprint"],
@@ -148,7 +150,7 @@ def downgrade() -> None:
             sqlite_where=sa.text("canonical_url IS NULL"),
             postgresql_where=sa.text("canonical_url IS NULL"),
         )
-        batch_op.drop_index(batch_op.f("ix_articles_outlet_id"))
+        batch_op.drop_index("ix_articles_outlet_listed")
         batch_op.drop_index("ix_articles_listed_at")
         batch_op.drop_index(batch_op.f("ix_articles_fingerprint"))
 
