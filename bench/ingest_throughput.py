@@ -89,8 +89,8 @@ def measure_storyline(folder: Path, port: int, count: int, processes: int) -> fl
         "STORYLINE_HOST_DELAY": "0",
         "STORYLINE_HOST_CONCURRENCY": "16",
         "STORYLINE_DEFAULT_OPML": "none",
-        "STORYLINE_TICK_SECONDS": "0.2",
-        "STORYLINE_WORKERS": "2",
+        "STORYLINE_TICK_SECONDS": "1",
+        "STORYLINE_WORKERS": os.environ.get("BENCH_THREADS", "2"),
         "STORYLINE_LOG_LEVEL": "warning",
     }
     storyline = [sys.executable, "-m", "storyline"]

@@ -99,6 +99,20 @@ def reserve_due_feeds(
     return reserved
 
 
+def has_work(session: Session, now: datetime) -> bool:
+    """Whether any feed is due or any entry waits unleased (read only, two index probes)."""
+    due = select(Feed.id).where(
+        Feed.state == "active",
+        Feed.next_check_at <= now,
+        or_(Feed.lease_until.is_(None), Feed.lease_until < now),
+    )
+    waiting = select(FeedEntry.id).where(
+        FeedEntry.status == "pending",
+        or_(FeedEntry.lease_until.is_(None), FeedEntry.lease_until < now),
+    )
+    return any(session.execute(query.limit(1)).first() for query in (due, waiting))
+
+
 def claim_feed(
     session: Session, feed_id: int, now: datetime, lease: timedelta, token: str | None = None
 ) -> Feed | None:
@@ -258,19 +272,26 @@ def reserve_pending_entries(
 def claim_entry(
     session: Session, entry_id: int, now: datetime, lease: timedelta, token: str | None = None
 ) -> FeedEntry | None:
-    held_by_us = FeedEntry.lease_token == token if token else false()
+    """The entry, when this worker may work on it: reserved under ``token`` and still
+    leased (a read: the reservation already wrote the lease), or, without a token, pending
+    with no lease in force (then the lease is taken here). None otherwise."""
+    if token:
+        return session.execute(
+            select(FeedEntry).where(
+                FeedEntry.id == entry_id,
+                FeedEntry.status == "pending",
+                FeedEntry.lease_token == token,
+                FeedEntry.lease_until >= now,
+            )
+        ).scalar_one_or_none()
     claimed: CursorResult[Any] = session.execute(  # type: ignore[assignment]
         update(FeedEntry)
         .where(
             FeedEntry.id == entry_id,
             FeedEntry.status == "pending",
-            or_(held_by_us, FeedEntry.lease_until.is_(None), FeedEntry.lease_until < now),
+            or_(FeedEntry.lease_until.is_(None), FeedEntry.lease_until < now),
         )
-        .values(
-            lease_until=now + lease,
-            lease_token=token or new_token(),
-            attempts=FeedEntry.attempts + 1,
-        )
+        .values(lease_until=now + lease, lease_token=new_token())
         .execution_options(synchronize_session=False)
     )
     if claimed.rowcount != 1:
@@ -293,7 +314,11 @@ def fail_entry(
     session: Session, entry_id: int, reason: str, now: datetime, *, retry_in: timedelta | None
 ) -> None:
     """Record a failure; the entry is retried after ``retry_in``, or given up when None."""
-    values: dict[str, Any] = {"last_error": reason, "updated_at": now}
+    values: dict[str, Any] = {
+        "last_error": reason,
+        "updated_at": now,
+        "attempts": FeedEntry.attempts + 1,  # failures so far
+    }
     if retry_in is None:
         values.update(status="failed", lease_until=None)
     else:

@@ -16,7 +16,7 @@ from typing import Any
 from huey import Huey
 
 from storyline.crawl import Crawler
-from storyline.store.feeds import reserve_due_feeds, reserve_pending_entries
+from storyline.store.feeds import has_work, reserve_due_feeds, reserve_pending_entries
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,9 @@ class Jobs:
         crawler = self.crawler()
         lease = crawler.lease
         now = datetime.now(UTC)
+        with crawler.database.read() as session:  # a cheap look first: writes lock SQLite
+            if not has_work(session, now):
+                return 0, 0
         with crawler.database.write() as session:
             feeds = reserve_due_feeds(session, now, lease)
             entries = reserve_pending_entries(session, now, lease)
