@@ -39,7 +39,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not hasattr(args, "handler"):
         parser.print_help()
         return 0
-    result: int = args.handler(args, settings)
+    try:
+        result: int = args.handler(args, settings)
+    except BrokenPipeError:  # `storyline articles --json | head`: the reader has gone
+        sys.stderr.close()
+        return 0
     return result
 
 
