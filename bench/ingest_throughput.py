@@ -150,7 +150,15 @@ def _wait_for_workers(engine: Any, processes: int) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--processes", type=int, default=2, help="worker processes (2)")
+    parser.add_argument(
+        "--processes", type=int, default=2, help="cores to use: baseline processes (2)"
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="`storyline worker` processes on those cores (default: as many as --processes)",
+    )
     parser.add_argument("--rounds", type=int, default=1, help="copies of the 102 pages (1)")
     args = parser.parse_args()
     port = _free_port()
@@ -166,7 +174,7 @@ def main() -> int:
         try:
             time.sleep(0.5)
             baseline = measure_baseline(pages, args.processes)
-            pipeline = measure_storyline(folder, port, len(pages), args.processes)
+            pipeline = measure_storyline(folder, port, len(pages), args.workers or args.processes)
         finally:
             server.terminate()
             server.wait(10)
@@ -174,6 +182,7 @@ def main() -> int:
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "pages": len(pages),
         "processes": args.processes,
+        "storyline_workers": args.workers or args.processes,
         "trafilatura_extract_per_s": round(baseline, 1),
         "storyline_ingest_per_s": round(pipeline, 1),
         "ratio": round(pipeline / baseline, 3),
