@@ -15,6 +15,7 @@ from storyline.store import Database
 from storyline.store.feeds import count_entries, failing_feeds
 from storyline.store.schema import Feed, Worker
 from storyline.views import iso
+from storyline.worker import alive_since, make_queue
 
 
 def feed_view(feed: Feed) -> dict[str, Any]:
@@ -41,8 +42,6 @@ def feed_view(feed: Feed) -> dict[str, Any]:
 
 def status_view(settings: Settings, database: Database) -> dict[str, Any]:
     """Queue depth, live workers and failing feeds: ``storyline status`` and ``/api/status``."""
-    from storyline.worker import alive_since, make_queue
-
     now = datetime.now(UTC)
     queue = make_queue(settings)
     try:

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from storyline.crawl.politeness import RobotsDisallowed
-from storyline.extract import Extraction
+from storyline.extract import Extraction, extract_article
 from storyline.feeds import FeedEntry, canonicalize_url
 from storyline.fetch import FetchError, Response
 from storyline.model import ArticleDraft, Block, BlockKind
@@ -43,8 +43,6 @@ def entry_record(entry: FeedEntry) -> EntryRecord:
 
 def page_entry(response: Response) -> tuple[list[EntryRecord], dict[str, Any]]:
     """A single-page source: the page itself is the one item, extracted now."""
-    from storyline.extract import extract_article
-
     extraction = extract_article(response.content, url=response.final_url)
     if extraction is None:
         raise ValueError(f"no article text found at {response.final_url}")

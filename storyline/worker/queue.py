@@ -32,7 +32,7 @@ def make_queue(settings: Settings) -> Huey:
         return RedisHuey(QUEUE_NAME, url=url, results=False)
     parsed = make_url(url)
     if parsed.get_backend_name() == "postgresql":
-        from huey.contrib.sql_huey import SqlHuey
+        from huey.contrib.sql_huey import SqlHuey  # imports peewee: only for this queue
 
         peewee_url = parsed.set(drivername="psycopg3").render_as_string(hide_password=False)
         return SqlHuey(QUEUE_NAME, database=peewee_url, results=False)
