@@ -12,40 +12,13 @@ from __future__ import annotations
 import codecs
 import re
 
-import charset_normalizer
+from storyline.encoding import bom_encoding, guess_encoding
 
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
 _DECLARATION = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-z0-9._:-]+)|<\?xml[^>]+encoding\s*=\s*["']([a-z0-9._:-]+)""",
     re.IGNORECASE,
 )
 _SNIFF_BYTES = 4096
-_LATIN_GUESSES = {
-    "cp1250",
-    "cp1252",
-    "cp1254",
-    "cp1257",
-    "latin_1",
-    "iso8859_2",
-    "iso8859_3",
-    "iso8859_4",
-    "iso8859_9",
-    "iso8859_10",
-    "iso8859_13",
-    "iso8859_14",
-    "iso8859_15",
-    "iso8859_16",
-    "mac_latin2",
-    "mac_roman",
-    "mac_iceland",
-    "mac_turkish",
-}
 _BROWSER_ALIASES = {
     "iso-8859-1": "cp1252",
     "latin-1": "cp1252",
@@ -60,9 +33,9 @@ def decode_html(html: bytes | str) -> str:
     """The page as text; never fails (undecodable bytes become U+FFFD as a last resort)."""
     if isinstance(html, str):
         return html
-    for bom, encoding in _BOMS:
-        if html.startswith(bom):
-            return html.decode(encoding, errors="replace")
+    encoding = bom_encoding(html)
+    if encoding is not None:
+        return html.decode(encoding, errors="replace")
     try:
         return html.decode("utf-8")
     except UnicodeDecodeError:
@@ -73,17 +46,10 @@ def decode_html(html: bytes | str) -> str:
             return html.decode(declared)
         except (UnicodeDecodeError, LookupError):
             pass
-    best = charset_normalizer.from_bytes(html[: 1 << 20]).best()
-    guess = best.encoding if best is not None else "cp1252"
-    if guess in _LATIN_GUESSES or guess in {"utf_8", "ascii"}:
-        # Detectors cannot tell Latin code pages apart on a few accented letters; browsers
-        # fall back to Windows-1252, and so do we whenever it decodes the bytes.
-        guess = "cp1252"
-    for encoding in (guess, "cp1252"):
-        try:
-            return html.decode(encoding)
-        except (UnicodeDecodeError, LookupError):
-            continue
+    try:
+        return html.decode(guess_encoding(html))
+    except (UnicodeDecodeError, LookupError):
+        pass
     return html.decode("cp1252", errors="replace")
 
 

@@ -13,17 +13,9 @@ import codecs
 import re
 from dataclasses import dataclass
 
-import charset_normalizer
-
+from storyline.encoding import bom_encoding, guess_encoding
 from storyline.feeds.entry import FeedParseError
 
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
 _DECLARATION = re.compile(r"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
 _DECLARATION_BYTES = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -31,13 +23,6 @@ _COMMENTS_AND_CDATA = re.compile(r"<!--.*?(-->|$)|<!\[CDATA\[.*?(\]\]>|$)", re.D
 _ENTITY_DECLARATION = re.compile(r"<!ENTITY", re.IGNORECASE)
 _DOCTYPE = re.compile(r"<!DOCTYPE[^>\[]*(\[.*?\]\s*)?>", re.IGNORECASE | re.DOTALL)
 _ROOT = re.compile(r"<([A-Za-z_][\w.:-]*)")
-# Single-byte encodings of Western languages: a detector cannot tell them apart on a few
-# accented letters, and Windows-1252 is what their writers almost always meant.
-_WESTERN = frozenset(
-    {"cp1252", "cp1250", "latin_1", "iso8859_15", "iso8859_2", "iso8859_3", "iso8859_4",
-     "iso8859_9", "iso8859_10", "iso8859_13", "iso8859_14", "iso8859_16", "mac_roman",
-     "mac_latin2", "cp850", "cp858", "cp437", "ascii", "cp1254", "cp1257"}
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -59,15 +44,15 @@ def decode_document(content: bytes, *, charset: str | None = None) -> DecodedDoc
        decodes the bytes;
     4. else a detected encoding, Windows-1252 for Western text, with a warning.
     """
-    for bom, encoding in _BOMS:
-        if content.startswith(bom):
-            try:
-                return DecodedDocument(content.decode(encoding), _name(encoding))
-            except UnicodeDecodeError as error:
-                raise FeedParseError(
-                    f"the byte-order mark says {_name(encoding)}, but the bytes are not: "
-                    f"{error.reason} at byte {error.start}"
-                ) from error
+    encoding = bom_encoding(content)
+    if encoding is not None:
+        try:
+            return DecodedDocument(content.decode(encoding), _name(encoding))
+        except UnicodeDecodeError as error:
+            raise FeedParseError(
+                f"the byte-order mark says {_name(encoding)}, but the bytes are not: "
+                f"{error.reason} at byte {error.start}"
+            ) from error
     declared = [name for name in (_codec(charset), _codec(_declared(content))) if name]
     if content.startswith(b"<\x00?\x00"):  # UTF-16 without a byte-order mark
         declared.insert(0, "utf_16_le")
@@ -95,7 +80,7 @@ def decode_document(content: bytes, *, charset: str | None = None) -> DecodedDoc
             return DecodedDocument(content.decode(name), _name(name))
         except UnicodeDecodeError:
             continue
-    encoding = _detect(content)
+    encoding = guess_encoding(content)
     said = (
         f"declared {_name(declared[0])} but is not"
         if declared
@@ -164,15 +149,3 @@ def _name(codec: str) -> str:
     if codec.startswith("iso8859_"):
         return f"ISO-8859-{codec[8:]}"
     return codec.upper().replace("_", "-")
-
-
-def _detect(content: bytes) -> str:
-    best = charset_normalizer.from_bytes(content).best()
-    guess = _codec(best.encoding) if best is not None else None
-    if guess is None or guess in _WESTERN:
-        try:
-            content.decode("cp1252")
-        except UnicodeDecodeError:
-            return "latin_1"
-        return "cp1252"
-    return guess

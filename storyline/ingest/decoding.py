@@ -7,20 +7,11 @@ text (an image, an archive) is refused here, before any parser sees it.
 
 from __future__ import annotations
 
-import codecs
 from pathlib import Path
 
-import charset_normalizer
-
+from storyline.encoding import bom_encoding, guess_encoding
 from storyline.ingest.errors import ParseError
 
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
 _SNIFF_BYTES = 8192
 # Text has few control characters besides tabs and line ends; binary data has many.
 _MAX_CONTROL_SHARE = 0.01
@@ -56,22 +47,19 @@ def decode_text(data: bytes) -> str:
 
 
 def _decode(data: bytes) -> str:
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data.decode(encoding)
-            except UnicodeDecodeError as error:
-                raise ParseError(f"not valid {encoding.upper()} text: {error.reason}") from error
+    encoding = bom_encoding(data)
+    if encoding is not None:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError as error:
+            raise ParseError(f"not valid {encoding.upper()} text: {error.reason}") from error
     if b"\x00" in data[:_SNIFF_BYTES]:
         raise ParseError("not a text file (binary content)")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    best = charset_normalizer.from_bytes(data).best()
-    if best is None:
-        raise ParseError("not a text file (binary content, or an unknown encoding)")
-    return str(best)
+    return data.decode(guess_encoding(data), errors="replace")
 
 
 def _is_control(char: str) -> bool:
