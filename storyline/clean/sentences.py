@@ -12,6 +12,7 @@ exactly as they were.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable
 
@@ -64,6 +65,12 @@ def split_sentences(text: str) -> list[str]:
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` offsets of each sentence of ``text``."""
+    return list(_spans(text))
+
+
+# Several cleaning stages split the same blocks: remember the last few hundred splits.
+@functools.lru_cache(maxsize=256)
+def _spans(text: str) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
     start = _skip_space(text, 0)
     for match in _ENDING.finditer(text):
@@ -77,7 +84,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     tail = text[start:].rstrip()
     if tail:
         spans.append((start, start + len(tail)))
-    return spans
+    return tuple(spans)
 
 
 def remove_sentences(blocks: Iterable[Block], is_unwanted: Callable[[str], bool]) -> list[Block]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -235,11 +236,17 @@ def _insert_article(
         ArticleLink(position=i, kind=link.kind, text=link.text, url=link.url)
         for i, link in enumerate(draft.links)
     ]
+    # Another writer may insert the same article between the lookup and this insert only
+    # on PostgreSQL: a SQLite write transaction (BEGIN IMMEDIATE) excludes every other
+    # writer, so there the savepoint (two more statements per article) is not needed.
+    concurrent = session.get_bind().dialect.name != "sqlite"
     try:
-        with session.begin_nested():
+        with session.begin_nested() if concurrent else nullcontext():
             session.add(article)
             session.flush()
     except IntegrityError:
+        if not concurrent:
+            raise
         return None
     session.add(_revision_row(article.id, 1, draft, text, fingerprint, now))
     return article
