@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,20 +20,57 @@ from storyline.settings import Settings
 _MIGRATIONS = Path(__file__).with_name("migrations")
 
 
+class _WriterLock:
+    """One writer at a time: among this process's threads (a re-entrant lock) and, on a
+    SQLite file, among processes too (an ``flock`` on a file beside the database).
+
+    SQLite would make a second process wait by itself, but its busy handler sleeps in
+    coarse steps (1, 2, 5, 10 ms …) and polls; a kernel lock wakes the next writer the
+    moment the first one commits, which matters when worker processes write often.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self._thread_lock = threading.RLock()
+        self._depth = 0
+        self._file = path.open("a+b") if path is not None else None
+
+    def __enter__(self) -> None:
+        self._thread_lock.acquire()
+        if self._depth == 0 and self._file is not None:
+            fcntl.flock(self._file, fcntl.LOCK_EX)
+        self._depth += 1
+
+    def __exit__(self, *_: object) -> None:
+        self._depth -= 1
+        if self._depth == 0 and self._file is not None:
+            fcntl.flock(self._file, fcntl.LOCK_UN)
+        self._thread_lock.release()
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+
+
 class Database:
     """Both ends of the store: a reader for any thread, one writer at a time.
 
-    On SQLite (WAL mode) every write goes through one connection guarded by a lock and
-    opened with ``BEGIN IMMEDIATE``, so readers never see "database is locked" and two
-    writers never deadlock on a lock upgrade. On PostgreSQL both ends share one pool.
+    On SQLite (WAL mode) every write goes through one connection guarded by a lock (shared
+    with other processes on the same file) and opened with ``BEGIN IMMEDIATE``, so readers
+    never see "database is locked" and two writers never deadlock on a lock upgrade. On
+    PostgreSQL both ends share one pool.
     """
 
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = url
         self.is_sqlite = make_url(url).get_backend_name() == "sqlite"
-        self._write_lock = threading.RLock()
+        database_file = make_url(url).database if self.is_sqlite else None
+        lock_file = None
+        if database_file and database_file != ":memory:":
+            lock_file = Path(database_file).with_name(Path(database_file).name + ".writer-lock")
         if self.is_sqlite:
             _ensure_sqlite_folder(url)
+        self._write_lock = _WriterLock(lock_file)
+        if self.is_sqlite:
             self.read_engine = _sqlite_engine(url, immediate=False, echo=echo)
             self.write_engine = _sqlite_engine(url, immediate=True, echo=echo)
         else:
@@ -69,6 +107,7 @@ class Database:
             command.upgrade(config, "head")
 
     def dispose(self) -> None:
+        self._write_lock.close()
         self.read_engine.dispose()
         if self.write_engine is not self.read_engine:
             self.write_engine.dispose()
