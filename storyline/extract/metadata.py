@@ -6,7 +6,6 @@ without a time zone is read as UTC, the convention the rest of the pipeline uses
 
 from __future__ import annotations
 
-from copy import deepcopy
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
@@ -34,9 +33,9 @@ class Metadata:
 def read_metadata(tree: HtmlElement, facts: PageFacts, url: str | None) -> Metadata:
     """trafilatura's metadata for the page; only dates the page declares, not guesses."""
     date_config = {"original_date": True, "extensive_search": False, "outputformat": DATE_FORMAT}
-    document = extract_metadata(
-        deepcopy(tree), default_url=url, date_config=date_config, extensive=True
-    )
+    # No copy of the page: trafilatura's metadata pass reads the tree and copies what it
+    # prunes (the author search), so the tree is left as it was for the later steps.
+    document = extract_metadata(tree, default_url=url, date_config=date_config, extensive=True)
     return Metadata(
         title=_clean(document.title),
         byline=_clean(document.author),

@@ -91,3 +91,19 @@ def test_related_links_and_read_more_lines_are_dropped() -> None:
     assert "Drivers win pay rise" not in result.text
     assert "tram extension delayed" not in result.text
     assert "Part 2 about the budget" in result.text
+
+
+def test_reading_metadata_leaves_the_page_tree_unchanged() -> None:
+    from lxml import html as lxml_html
+
+    from storyline.extract.encoding import decode_html
+    from storyline.extract.metadata import read_metadata
+    from storyline.extract.page import parse_page, read_facts
+    from tests.conftest import FIXTURES
+
+    page = (FIXTURES / "extract" / "article.html").read_bytes()
+    tree = parse_page(decode_html(page))
+    assert tree is not None
+    before = lxml_html.tostring(tree)
+    read_metadata(tree, read_facts(tree, None), None)
+    assert lxml_html.tostring(tree) == before
