@@ -35,12 +35,14 @@ from storyline.crawl.politeness import HostGate, RobotsDisallowed, RobotsRules
 from storyline.crawl.schedule import failure_delay, next_interval
 from storyline.extract import extract_article
 from storyline.feeds import FeedParseError, parse_feed
-from storyline.fetch import Fetcher, FetchError, FetchPolicy
+from storyline.fetch import Fetcher, FetchError, FetchPolicy, Response
 from storyline.settings import Settings
 from storyline.store import Database, add_article_source, save_article
 from storyline.store.feeds import (
+    EntryRecord,
     claim_entry,
     claim_feed,
+    entries_per_day,
     fail_entry,
     finish_entry,
     get_feed,
@@ -114,7 +116,7 @@ class Crawler:
                     accept=PAGE_ACCEPT if kind == "page" else FEED_ACCEPT,
                 )
             if response.not_modified:
-                return self._succeeded(feed_id, [], response_meta=None)
+                return self._succeeded(feed_id, [], None, {})
             if kind == "page":
                 records, details = page_entry(response)
             else:
@@ -131,44 +133,41 @@ class Crawler:
                     "site_url": parsed.site_url,
                     "language": parsed.language,
                 }
-            return self._succeeded(feed_id, records, response_meta=(response, details))
+            return self._succeeded(feed_id, records, response, details)
         except (FetchError, FeedParseError, RobotsDisallowed, ValueError) as error:
             return self._failed(feed_id, error)
 
     def _succeeded(
-        self, feed_id: int, records: list[Any], response_meta: tuple[Any, dict[str, Any]] | None
+        self,
+        feed_id: int,
+        records: list[EntryRecord],
+        response: Response | None,
+        details: dict[str, Any],
     ) -> CheckOutcome:
+        """Keep the items and the feed's new state; ``response`` is None when not modified."""
         now = datetime.now(UTC)
         with self.database.write() as session:
             feed = get_feed(session, feed_id)
             if feed is None:
                 return CheckOutcome(feed_id, "skipped", reason="feed was deleted")
             changed = store_entries(session, feed_id, records, now)
-            etag, last_modified, final_url = feed.etag, feed.last_modified, feed.final_url
-            details: dict[str, Any] = {}
-            if response_meta is not None:
-                response, details = response_meta
-                etag, last_modified = response.etag, response.last_modified
-                final_url = response.final_url
+            per_day = entries_per_day(session, feed_id, now)
             record_check_success(
-                session,
                 feed,
                 now=now,
-                next_interval=0,
-                etag=etag,
-                last_modified=last_modified,
-                final_url=final_url,
+                articles_per_day=per_day,
+                next_interval=next_interval(
+                    per_day,
+                    minimum=self.settings.feed_min_interval,
+                    maximum=self.settings.feed_max_interval,
+                ),
+                etag=response.etag if response else feed.etag,
+                last_modified=response.last_modified if response else feed.last_modified,
+                final_url=response.final_url if response else feed.final_url,
                 details=details,
             )
-            interval = next_interval(
-                feed.articles_per_day,
-                minimum=self.settings.feed_min_interval,
-                maximum=self.settings.feed_max_interval,
-            )
-            feed.interval_seconds = interval
-            feed.next_check_at = now + timedelta(seconds=interval)
             entries = reserve_pending_entries(session, now, self.lease, feed_id=feed_id)
-        status = "not-modified" if response_meta is None else "checked"
+        status = "checked" if response else "not-modified"
         return CheckOutcome(feed_id, status, changed=changed, entries=tuple(entries))
 
     def _failed(self, feed_id: int, error: Exception) -> CheckOutcome:
@@ -186,7 +185,6 @@ class Crawler:
                 retry_after=retry_after,
             )
             record_check_failure(
-                session,
                 feed,
                 now=now,
                 reason=reason,

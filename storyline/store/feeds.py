@@ -172,10 +172,10 @@ def store_entries(
 
 
 def record_check_success(
-    session: Session,
     feed: Feed,
     *,
     now: datetime,
+    articles_per_day: float,
     next_interval: int,
     etag: str | None,
     last_modified: str | None,
@@ -194,11 +194,11 @@ def record_check_success(
     feed.interval_seconds = next_interval
     feed.next_check_at = now + timedelta(seconds=next_interval)
     feed.lease_until = None
-    feed.articles_per_day = entries_per_day(session, feed.id, now)
+    feed.articles_per_day = articles_per_day
 
 
 def record_check_failure(
-    session: Session, feed: Feed, *, now: datetime, reason: str, delay: int, max_failures: int
+    feed: Feed, *, now: datetime, reason: str, delay: int, max_failures: int
 ) -> None:
     feed.last_checked_at = now
     feed.last_error = reason
