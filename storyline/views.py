@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from storyline.store.schema import Outlet
+from storyline.revisions import compare_revisions
+from storyline.store.schema import Article, ArticleRevision, Outlet
 
 EXCERPT_CHARS = 280
 
@@ -151,3 +152,29 @@ def outlet_view(outlet: Outlet) -> dict[str, Any]:
 def outlet_articles(outlet: Outlet, articles: Sequence[ArticleRow]) -> dict[str, Any]:
     """``GET /api/outlets/{slug}``: the outlet and one page of its articles, newest first."""
     return {"outlet": outlet_view(outlet), "articles": [article_summary(a) for a in articles]}
+
+
+def revisions_view(article: Article, revisions: Sequence[ArticleRevision]) -> dict[str, Any]:
+    """Every revision of an article, newest first, each with what changed since the one
+    before: ``/articles/{id}/revisions`` and its JSON twin."""
+    items: list[dict[str, Any]] = []
+    previous: ArticleRevision | None = None
+    for revision in revisions:
+        changes = None
+        if previous is not None:
+            changes = compare_revisions(
+                previous.title, previous.text, revision.title, revision.text
+            ).as_dict()
+        items.append(
+            {
+                "number": revision.number,
+                "title": revision.title,
+                "seen_at": iso(revision.created_at),
+                "changes": changes,
+            }
+        )
+        previous = revision
+    return {
+        "article": {"id": article.id, "title": article.title, "revision": article.revision},
+        "revisions": list(reversed(items)),
+    }

@@ -21,11 +21,10 @@ from storyline.crawl import Crawler
 from storyline.crawl.subscribe import SubscribeError, export_opml, import_opml, subscribe
 from storyline.feeds import FeedParseError
 from storyline.monitor import feed_view, status_view
-from storyline.revisions import compare_revisions
 from storyline.settings import Settings
 from storyline.store import Database, get_article, list_revisions
 from storyline.store.feeds import delete_feed, list_feeds, set_feed_state
-from storyline.views import iso
+from storyline.views import revisions_view
 from storyline.web.csrf import FIELD, check_form, check_origin, csrf_token, remember
 from storyline.web.rendering import Pages
 
@@ -208,27 +207,7 @@ def build_operations_router(settings: Settings, database: Database, pages: Pages
             article = get_article(session, article_id)
             if article is None:
                 raise HTTPException(404, f"no article with id {article_id}")
-            revisions = list_revisions(session, article_id)
-            items: list[dict[str, Any]] = []
-            previous = None
-            for revision in revisions:
-                item: dict[str, Any] = {
-                    "number": revision.number,
-                    "title": revision.title,
-                    "seen_at": iso(revision.created_at),
-                    "changes": None,
-                }
-                if previous is not None:
-                    diff = compare_revisions(
-                        previous.title, previous.text, revision.title, revision.text
-                    )
-                    item["changes"] = diff.as_dict()
-                items.append(item)
-                previous = revision
-            return {
-                "article": {"id": article.id, "title": article.title, "revision": article.revision},
-                "revisions": list(reversed(items)),
-            }
+            return revisions_view(article, list_revisions(session, article_id))
 
     return router
 
