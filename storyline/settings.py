@@ -112,6 +112,25 @@ SETTINGS: tuple[Setting, ...] = (
         "int",
         "How long a feed check or an entry is reserved by one worker before another may redo it.",
     ),
+    Setting(
+        "nlp_model",
+        "en_core_web_sm",
+        "str",
+        "spaCy pipeline for English analysis: an installed package name such as "
+        "`en_core_web_trf`.",
+    ),
+    Setting(
+        "nlp_model_path",
+        "",
+        "str",
+        "Folder of a spaCy pipeline on disk; when set it is loaded instead of `nlp_model`.",
+    ),
+    Setting(
+        "nlp_batch_size",
+        "32",
+        "int",
+        "Articles per spaCy batch when analysing.",
+    ),
 )
 
 _PARSERS: dict[str, Callable[[str], Any]] = {
@@ -162,6 +181,9 @@ class Settings:
     feed_max_interval: int = 43_200
     feed_max_failures: int = 10
     lease_seconds: int = 300
+    nlp_model: str = "en_core_web_sm"
+    nlp_model_path: str = ""
+    nlp_batch_size: int = 32
 
     @property
     def resolved_database_url(self) -> str:
