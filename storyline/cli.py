@@ -6,7 +6,7 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -76,7 +76,27 @@ def build_parser() -> argparse.ArgumentParser:
         "--outlet", default=None, metavar="NAME", help="the outlet of articles that do not name one"
     )
     sub.add_argument("--quiet", action="store_true", help="no progress output")
+    sub.add_argument(
+        "--no-analyze",
+        action="store_true",
+        help="store only; leave the analysis to `storyline analyze` or the workers",
+    )
     sub.set_defaults(handler=_cmd_import)
+
+    sub = commands.add_parser(
+        "analyze",
+        help="analyse articles: entities, quotes, dates, hashtags",
+        description=(
+            "Analyse every article that has no analysis yet, or one made by an older version "
+            "of Storyline or of an older revision of the article. Interrupted, it resumes "
+            "where it stopped; run it after an upgrade to redo what the new version finds."
+        ),
+    )
+    sub.add_argument("--limit", type=int, default=None, help="analyse at most this many")
+    sub.add_argument("--quiet", action="store_true", help="no progress output")
+    sub.set_defaults(handler=_cmd_analyze)
+
+    _add_entity_commands(commands)
 
     sub = commands.add_parser(
         "articles",
@@ -174,11 +194,30 @@ def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         print(line)
     for error in report.errors:
         print(f"storyline import: {error}", file=sys.stderr)
+    if not args.no_analyze:
+        _analyze(database, settings, quiet=args.quiet, limit=None)
     return 1 if report.errors else 0
+
+
+def _cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
+    report = _analyze(_open_database(settings), settings, quiet=args.quiet, limit=args.limit)
+    print(f"{report.analyzed} analysed, {report.remaining} left to analyse")
+    return 0
+
+
+def _analyze(database: Any, settings: Settings, *, quiet: bool, limit: int | None) -> Any:
+    from storyline.analysis import analyze_backlog
+
+    def progress(done: int) -> None:
+        if not quiet:
+            print(f"analysed {done} articles", file=sys.stderr)
+
+    return analyze_backlog(database, settings, limit=limit, progress=progress)
 
 
 def _cmd_articles(args: argparse.Namespace, settings: Settings) -> int:
     from storyline.store import get_article, list_articles
+    from storyline.store.analysis import read_analysis
     from storyline.views import article_detail, article_summary
 
     database = _open_database(settings)
@@ -188,7 +227,7 @@ def _cmd_articles(args: argparse.Namespace, settings: Settings) -> int:
             if article is None:
                 print(f"storyline articles: no article with id {args.id}", file=sys.stderr)
                 return 1
-            detail = article_detail(article)
+            detail = article_detail(article, read_analysis(session, article.id))
             if args.json:
                 _print_json(detail)
             else:
@@ -484,3 +523,146 @@ def _cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     for feed in status["failing_feeds"]:
         print(f"  {feed['id']} {feed['title'] or feed['url']}: {feed['last_error']}")
     return 0
+
+
+def _add_entity_commands(commands: Any) -> None:
+    entities = commands.add_parser(
+        "entities",
+        help="find, merge and split people, organisations and places",
+        description="Find entities, and correct the analysis where it joined or split wrongly.",
+    )
+    actions = entities.add_subparsers(title="actions", metavar="ACTION")
+
+    sub = actions.add_parser(
+        "find", help="entities whose name contains NAME", description="List matching entities."
+    )
+    sub.add_argument("name", help="part of the name, any case")
+    sub.add_argument("--json", action="store_true", help="print JSON")
+    sub.set_defaults(handler=_cmd_entities_find)
+
+    sub = actions.add_parser(
+        "show",
+        help="an entity, its articles and its quotes",
+        description="Show an entity as its page does.",
+    )
+    sub.add_argument("entity_id", type=int, help="entity id")
+    sub.add_argument("--json", action="store_true", help="print JSON, as /api/entities/ID does")
+    sub.set_defaults(handler=_cmd_entities_show)
+
+    sub = actions.add_parser(
+        "merge",
+        help="make one entity part of another",
+        description="Merge SOURCE into TARGET: SOURCE's mentions and quotes read as TARGET's.",
+    )
+    sub.add_argument("source_id", type=int, help="the entity to merge away")
+    sub.add_argument("target_id", type=int, help="the entity that stays")
+    sub.set_defaults(handler=_cmd_entities_merge)
+
+    sub = actions.add_parser(
+        "unmerge", help="undo a merge", description="Let a merged entity read as itself again."
+    )
+    sub.add_argument("entity_id", type=int, help="the merged entity")
+    sub.set_defaults(handler=_cmd_entities_unmerge)
+
+    sub = actions.add_parser(
+        "split",
+        help="move an entity's mentions in some articles to another entity",
+        description=(
+            "In the given articles, the entity is really someone or something else: move its "
+            "mentions and quotes there to the entity NAME (made if new). Re-analysis keeps it."
+        ),
+    )
+    sub.add_argument("entity_id", type=int, help="the entity that joined two things")
+    sub.add_argument("--articles", required=True, help="comma-separated article ids, e.g. 12,40")
+    sub.add_argument("--name", required=True, help="the other entity's full name")
+    sub.set_defaults(handler=_cmd_entities_split)
+
+
+def _cmd_entities_find(args: argparse.Namespace, settings: Settings) -> int:
+    from storyline.store.analysis import find_entities
+
+    with _open_database(settings).read() as session:
+        found = find_entities(session, args.name)
+    if args.json:
+        _print_json([{"id": e.id, "name": e.name, "type": e.type} for e in found])
+    else:
+        for entity in found:
+            print(f"{entity.id:>6}  {entity.type:<6}  {entity.name}")
+    return 0
+
+
+def _cmd_entities_show(args: argparse.Namespace, settings: Settings) -> int:
+    from storyline.store.analysis import read_entity_page
+    from storyline.views import entity_page_view
+
+    with _open_database(settings).read() as session:
+        page = read_entity_page(session, args.entity_id, limit=settings.page_size)
+        if page is None:
+            print(f"storyline entities: no entity with id {args.entity_id}", file=sys.stderr)
+            return 1
+        view = entity_page_view(page)
+    if args.json:
+        _print_json(view)
+        return 0
+    entity = view["entity"]
+    print(f"{entity['name']} ({entity['type']})")
+    for article in view["articles"]:
+        print(f"  {article['id']:>6}  {article['outlet'] or '-'}: {article['title']}")
+    for quote in view["quotes"]:
+        print(f"  «{quote['text']}» ({quote['cue'] or 'quoted'}, article {quote['article_id']})")
+    return 0
+
+
+def _correct_entities(settings: Settings, change: Callable[[Any], str]) -> int:
+    """Run one merge, unmerge or split in a write transaction; print what it did."""
+    from storyline.store.analysis import EntityError
+
+    try:
+        with _open_database(settings).write() as session:
+            message = change(session)
+    except EntityError as exc:
+        print(f"storyline entities: {exc}", file=sys.stderr)
+        return 1
+    print(message)
+    return 0
+
+
+def _cmd_entities_merge(args: argparse.Namespace, settings: Settings) -> int:
+    from storyline.store.analysis import merge_entities
+
+    def merge(session: Any) -> str:
+        merge_entities(session, args.source_id, args.target_id)
+        return f"entity {args.source_id} merged into {args.target_id}"
+
+    return _correct_entities(settings, merge)
+
+
+def _cmd_entities_unmerge(args: argparse.Namespace, settings: Settings) -> int:
+    from storyline.store.analysis import unmerge_entity
+
+    def unmerge(session: Any) -> str:
+        unmerge_entity(session, args.entity_id)
+        return f"entity {args.entity_id} reads as itself again"
+
+    return _correct_entities(settings, unmerge)
+
+
+def _cmd_entities_split(args: argparse.Namespace, settings: Settings) -> int:
+    from storyline.store.analysis import split_entity
+    from storyline.store.schema import Entity
+    from storyline.understand.entities import entity_key
+
+    try:
+        article_ids = [int(part) for part in args.articles.split(",") if part.strip()]
+    except ValueError:
+        print(f"storyline entities: not a list of ids: {args.articles!r}", file=sys.stderr)
+        return 2
+
+    def split(session: Any) -> str:
+        found = session.get(Entity, args.entity_id)
+        kind = found.type if found is not None else "PERSON"
+        key = entity_key(args.name, kind)
+        new_id = split_entity(session, args.entity_id, article_ids, args.name, key)
+        return f"split off as entity {new_id} ({args.name})"
+
+    return _correct_entities(settings, split)

@@ -116,8 +116,7 @@ SETTINGS: tuple[Setting, ...] = (
         "nlp_model",
         "en_core_web_sm",
         "str",
-        "spaCy pipeline for English analysis: an installed package name such as "
-        "`en_core_web_trf`.",
+        "spaCy pipeline for English analysis: an installed package name such as `en_core_web_trf`.",
     ),
     Setting(
         "nlp_model_path",

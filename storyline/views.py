@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from storyline.revisions import compare_revisions
 from storyline.store.schema import Article, ArticleRevision, Outlet
+
+if TYPE_CHECKING:
+    from storyline.store.analysis import AnalysisRecord, EntityPage
 
 EXCERPT_CHARS = 280
 
@@ -112,12 +115,14 @@ def article_summary(article: ArticleRow) -> dict[str, Any]:
     }
 
 
-def article_detail(article: ArticleRow) -> dict[str, Any]:
+def article_detail(article: ArticleRow, analysis: AnalysisRecord | None = None) -> dict[str, Any]:
     """One whole article: ``GET /api/articles/{id}`` and ``storyline articles ID --json``.
 
     ``text`` is the body as plain text, blocks separated by blank lines; each block's
     ``start`` and ``end`` are character offsets into it, and its ``id`` (``b0``, ``b1``…)
     is the anchor the article page gives it, so a later feature can point at a block.
+    The understanding stage's findings (:func:`analysis_fields`) follow, with offsets into
+    the same ``text``.
     """
     data = article_summary(article)
     data.update(
@@ -141,7 +146,76 @@ def article_detail(article: ArticleRow) -> dict[str, Any]:
             ],
         }
     )
+    data.update(analysis_fields(article, analysis))
     return data
+
+
+def analysis_fields(article: ArticleRow, analysis: AnalysisRecord | None) -> dict[str, Any]:
+    """What the understanding stage found in an article, for its JSON and its page.
+
+    ``analyzed`` says whether the current revision has been analysed: an article waiting
+    for its analysis, or revised since (the old offsets no longer fit its text), has empty
+    lists, not missing keys. The language is the detected one once the text is analysed.
+    """
+    if analysis is None or analysis.revision != article.revision:
+        return {
+            "analyzed": False,
+            "entities": [],
+            "quotes": [],
+            "timexes": [],
+            "timeline": [],
+            "hashtags": [],
+            "key_phrases": [],
+        }
+    text = article.text
+    fields: dict[str, Any] = {
+        "analyzed": True,
+        "entities": [
+            {
+                "id": entity.id,
+                "name": entity.name,
+                "type": entity.type,
+                "mentions": [
+                    {"start": start, "end": end, "text": text[start:end]} for start, end in spans
+                ],
+            }
+            for entity, spans in analysis.entities
+        ],
+        "quotes": analysis.quotes,
+        "timexes": analysis.data.get("timexes", []),
+        "timeline": analysis.data.get("timeline", []),
+        "hashtags": [tag for tag, _ in analysis.hashtags],
+        "key_phrases": [phrase["text"] for phrase in analysis.data.get("key_phrases", [])],
+    }
+    if analysis.language and analysis.language != "und":
+        fields["language"] = analysis.language
+    return fields
+
+
+def entity_page_view(page: EntityPage) -> dict[str, Any]:
+    """An entity, the articles that mention it and its quotes: ``/entities/{id}`` and twin."""
+    entity = page.entity
+    return {
+        "entity": {
+            "id": entity.id,
+            "name": entity.name,
+            "type": entity.type,
+            "merged": [{"id": merged_id, "name": name} for merged_id, name in page.absorbed],
+        },
+        "articles": [article_summary(article) for article in page.articles],
+        "quotes": [
+            {**quote, "article_id": article_id, "article_title": title}
+            for article_id, title, quote in page.quotes
+        ],
+    }
+
+
+def hashtag_view(tag: str, key: str, articles: Sequence[ArticleRow]) -> dict[str, Any]:
+    """A hashtag and its newest articles: ``/tags/{name}`` and its twin."""
+    return {
+        "hashtag": {"tag": tag, "key": key},
+        "articles": [article_summary(article) for article in articles],
+    }
 
 
 def outlet_view(outlet: Outlet) -> dict[str, Any]:

@@ -149,7 +149,7 @@ def _import_file(
                 continue
             batch.append(ready)
             if len(batch) >= BATCH_SIZE:
-                _save(database, batch, locator, report)  # 5
+                _save(database, batch, locator, report, as_of)  # 5
                 batch = []
                 if progress is not None and report.articles >= next_progress:
                     progress.write(f"{path}: {report.articles} articles so far\n")
@@ -159,7 +159,7 @@ def _import_file(
         report.failure = str(error)
         report.errors.append(f"{path}: {error}")
     if batch:
-        _save(database, batch, locator, report)
+        _save(database, batch, locator, report, as_of)
     return report
 
 
@@ -197,8 +197,14 @@ def _clean(item: _Item) -> _Item:
     return _Item(item.where, cleaned, item.guid)
 
 
-def _save(database: Database, batch: list[_Item], locator: str, report: FileReport) -> None:
-    """Save ``batch`` in one transaction; if that fails, one by one, to find the culprit."""
+def _save(
+    database: Database, batch: list[_Item], locator: str, report: FileReport, as_of: datetime
+) -> None:
+    """Save ``batch`` in one transaction; if that fails, one by one, to find the culprit.
+
+    The articles count as seen at ``as_of``: a file captured at that moment (an aggregator
+    page saved then) is what Storyline saw then, which is also the moment an undated
+    article's relative dates ("on Sunday") are understood from."""
     try:
         with database.write() as session:
             statuses = [
@@ -208,6 +214,7 @@ def _save(database: Database, batch: list[_Item], locator: str, report: FileRepo
                     source_kind="file",
                     source_locator=locator,
                     external_id=item.guid,
+                    now=as_of,
                 ).status
                 for item in batch
                 if item.draft is not None
@@ -215,7 +222,7 @@ def _save(database: Database, batch: list[_Item], locator: str, report: FileRepo
     except SQLAlchemyError as error:
         if len(batch) > 1:
             for item in batch:
-                _save(database, [item], locator, report)
+                _save(database, [item], locator, report, as_of)
             return
         reason = str(getattr(error, "orig", None) or error).splitlines()[0]
         report.errors.append(f"{batch[0].where}: could not be saved: {reason}")

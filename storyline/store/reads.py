@@ -10,6 +10,7 @@ either, and the tests check the API against the CLI (which uses the ORM path).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -141,6 +142,15 @@ def read_article_list(
     if outlet_slug is not None:
         query = query.where(_OUTLETS.c.slug == outlet_slug)
     return [_record(row, (), ()) for row in session.execute(query)]
+
+
+def read_articles_by_ids(session: Session, article_ids: Sequence[int]) -> list[ArticleRecord]:
+    """The listed articles (without blocks), in the order of ``article_ids``."""
+    if not article_ids:
+        return []
+    query = select(*_COLUMNS).select_from(_FROM).where(_ARTICLES.c.id.in_(list(article_ids)))
+    found = {row.id: _record(row, (), ()) for row in session.execute(query)}
+    return [found[i] for i in article_ids if i in found]
 
 
 def _record(

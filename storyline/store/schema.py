@@ -283,3 +283,139 @@ class Meta(Base):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class Entity(Base):
+    """A person, organisation or place, known across the corpus by one canonical name.
+
+    ``key`` is the identity the analysis computes from the canonical name
+    (:func:`storyline.understand.entities.entity_key`). An operator's merge points
+    ``merged_into_id`` at the entity that absorbed this one; reads follow it.
+    """
+
+    __tablename__ = "entities"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    key: Mapped[str] = mapped_column(String(300), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    type: Mapped[str] = mapped_column(String(10))  # PERSON, ORG, PLACE
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class EntityAlias(Base):
+    """A key under which an entity is known ("zelensky" for Volodymyr Zelensky).
+
+    An alias shared by several entities is ambiguous and links nothing.
+    """
+
+    __tablename__ = "entity_aliases"
+
+    alias: Mapped[str] = mapped_column(String(300), primary_key=True)
+    entity_id: Mapped[int] = mapped_column(
+        ForeignKey("entities.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class ArticleAnalysis(Base):
+    """What the understanding stage found in one revision of an article.
+
+    ``version`` is the analyser's version: ``storyline analyze`` redoes every article whose
+    analysis is older than the running code or than the article's current revision.
+    ``data`` holds what only the article's own page reads (time expressions, timeline, key
+    phrases); entities, quotes and hashtags have their own tables because other pages
+    query them. A worker reserving an article for analysis sets ``lease_until`` (on a
+    placeholder row of version 0 when there is no analysis yet), so that no other worker
+    is handed it until the lease expires.
+    """
+
+    __tablename__ = "article_analyses"
+    __table_args__ = (Index("ix_article_analyses_stale", "version", "lease_until"),)
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[int] = mapped_column(Integer)
+    revision: Mapped[int] = mapped_column(Integer)
+    language: Mapped[str | None] = mapped_column(String(16))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    analyzed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ArticleEntity(Base):
+    """An entity named in an article, with where (``mentions``: ``[[start, end], …]``)."""
+
+    __tablename__ = "article_entities"
+    __table_args__ = (Index("ix_article_entities_entity", "entity_id", "article_id"),)
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    entity_id: Mapped[int] = mapped_column(
+        ForeignKey("entities.id", ondelete="CASCADE"), primary_key=True
+    )
+    rank: Mapped[int] = mapped_column(Integer)
+    mentions: Mapped[list[list[int]]] = mapped_column(JSON)
+
+
+class QuoteRow(Base):
+    """A quote in an article; ``entity_id`` is its speaker when the speaker is an entity."""
+
+    __tablename__ = "quotes"
+    __table_args__ = (Index("ix_quotes_entity", "entity_id", "article_id"),)
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(10))  # direct, indirect
+    speaker: Mapped[str | None] = mapped_column(Text)
+    entity_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id", ondelete="SET NULL"))
+    role: Mapped[str | None] = mapped_column(Text)
+    cue: Mapped[str | None] = mapped_column(Text)
+    source_start: Mapped[int | None] = mapped_column(Integer)
+    source_end: Mapped[int | None] = mapped_column(Integer)
+    cue_start: Mapped[int | None] = mapped_column(Integer)
+    cue_end: Mapped[int | None] = mapped_column(Integer)
+
+
+class Hashtag(Base):
+    """A hashtag; ``key`` makes "#KurskOblast" and "#kurskoblast" one tag."""
+
+    __tablename__ = "hashtags"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    tag: Mapped[str] = mapped_column(String(200))
+
+
+class ArticleHashtag(Base):
+    """A hashtag of an article; ``rank`` 0 is its best."""
+
+    __tablename__ = "article_hashtags"
+    __table_args__ = (Index("ix_article_hashtags_hashtag", "hashtag_id", "article_id"),)
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    hashtag_id: Mapped[int] = mapped_column(
+        ForeignKey("hashtags.id", ondelete="CASCADE"), primary_key=True
+    )
+    rank: Mapped[int] = mapped_column(Integer)
+
+
+class EntitySplit(Base):
+    """An operator's split: in this article, the entity the analysis calls ``entity_key`` is
+    ``entity_id`` instead. Re-analysing the article keeps the correction."""
+
+    __tablename__ = "entity_splits"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    entity_key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"))

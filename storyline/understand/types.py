@@ -1,4 +1,7 @@
-"""The records article analysis produces. Offsets are character offsets into the article's ``text``."""
+"""The records article analysis produces.
+
+Offsets are character offsets into the article's ``text``.
+"""
 
 from __future__ import annotations
 
@@ -58,7 +61,8 @@ class Timex:
     """A time expression normalised against the publication date (TimeML ``TIMEX3`` style).
 
     ``type`` is ``DATE``, ``TIME``, ``DURATION`` or ``SET``; ``value`` is ISO-8601 as TimeML
-    writes it (``2025-06-08``, ``2025-W23``, ``2024-08``, ``P10D``, ``PRESENT_REF``, ``XXXX-03-07``).
+    writes it (``2025-06-08``, ``2025-W23``, ``2024-08``, ``P10D``, ``PRESENT_REF``,
+    ``XXXX-03-07``).
     """
 
     text: str

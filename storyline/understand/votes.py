@@ -115,6 +115,8 @@ def vote_by_context(words: Words, first: int, last: int, name: str, votes: Votes
         votes[ORG] += TITLE_VOTE  # "The contractor, Stepove Budivnytstvo"
     elif prev == "," and prev2.isupper() and prev2.isalpha():
         votes[PLACE] += _DATELINE_VOTE  # "KESTREL BAY, Norland —"
+    if nxt == "," and _role_follows(words, last + 1):
+        votes[PERSON] += TITLE_VOTE  # "Ilse Varga, the town's mayor," / "X, who chairs"
     if prev.lower() in _LOCATIVE and nxt not in POSSESSIVE:
         votes[PLACE] += _LOCATIVE_VOTE
     if prev == "(" and nxt == ")" and nxt2 in _DASHES:
@@ -129,6 +131,23 @@ def vote_by_context(words: Words, first: int, last: int, name: str, votes: Votes
         votes[PLACE] += _PLACE_WORD_VOTE  # "Syvash River", "Freedom Square"
     if " " not in name and name.lower().endswith(_PLACE_ENDINGS):
         votes[PLACE] += _ENDING_VOTE
+
+
+def _role_follows(words: Words, start: int) -> bool:
+    """Whether the appositive from token ``start`` names a person's role: "who chairs …",
+    "the mayor of …", "Velmora's deputy mayor", "a senior official" (up to five words,
+    up to the next comma or full stop)."""
+    if words.at(start).lower() == "who":
+        return True
+    for index in range(start, start + 5):
+        word = words.at(index)
+        if word in {",", ".", ";", ""}:
+            return False
+        if word.islower() and word in ROLE_WORDS:
+            return True
+        if not (word.islower() or word.istitle() or word in POSSESSIVE):
+            return False  # a number, a quote mark, a bracket: not an appositive role
+    return False
 
 
 def vote_by_lists(words: Words, candidates: Sequence[Candidate]) -> None:

@@ -10,6 +10,7 @@ the moment the page is rendered, never the moment the article was stored.
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -83,6 +84,29 @@ def long_date(value: str | datetime | None) -> str:
     return f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
 
 
+_TIMEX_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_TIMEX_MONTH = re.compile(r"(\d{4})-(\d{2})")
+_TIMEX_WEEK = re.compile(r"(\d{4})-W(\d{2})")
+
+
+def timex_label(value: str) -> str:
+    """A TimeML value as a reader says it: "7 March 2025", "March 2025", "week 10 of 2025".
+
+    Anything else (a year, a season, an underspecified ``XXXX-03-07``) is shown as it is.
+    """
+    if match := _TIMEX_DAY.fullmatch(value[:10]):
+        year, month, day = (int(part) for part in match.groups())
+        if 1 <= month <= 12:
+            return f"{day} {_MONTHS[month - 1]} {year}"
+    if match := _TIMEX_MONTH.fullmatch(value):
+        year, month = (int(part) for part in match.groups())
+        if 1 <= month <= 12:
+            return f"{_MONTHS[month - 1]} {year}"
+    if match := _TIMEX_WEEK.fullmatch(value):
+        return f"week {int(match.group(2))} of {match.group(1)}"
+    return value
+
+
 def absolute_time(value: str | datetime | None) -> str:
     """ "8 June 2025, 13:00 UTC": the unambiguous time shown beside a relative one."""
     moment = parse_iso(value)
@@ -123,6 +147,7 @@ class Pages:
             {
                 "absolute_time": absolute_time,
                 "long_date": long_date,
+                "timex_label": timex_label,
                 "safe_url": safe_url,
                 "sanitize_html": _sanitized_markup,
             }

@@ -31,6 +31,7 @@ from storyline.store import (
     read_article,
     read_article_list,
 )
+from storyline.store.analysis import read_analysis
 from storyline.views import (
     article_detail,
     article_summary,
@@ -38,6 +39,7 @@ from storyline.views import (
     outlet_view,
 )
 from storyline.web import schemas
+from storyline.web.marking import article_page_context
 from storyline.web.rendering import Pages
 
 MAX_LIMIT = 500
@@ -107,7 +109,7 @@ def build_router(settings: Settings, database: Database, pages: Pages) -> APIRou
 
     @router.get("/articles/{article_id:int}", response_class=HTMLResponse, include_in_schema=False)
     async def article_page(article_id: int) -> HTMLResponse:
-        detail = _article_detail(article_id)
+        detail = article_page_context(_article_detail(article_id))
         return HTMLResponse(pages.render("article.html", article=detail))
 
     @router.get(
@@ -127,7 +129,7 @@ def build_router(settings: Settings, database: Database, pages: Pages) -> APIRou
             article = read_article(session, article_id)
             if article is None:
                 raise HTTPException(404, f"no article with id {article_id}")
-            return article_detail(article)
+            return article_detail(article, read_analysis(session, article_id))
 
     @router.get("/outlets", response_class=HTMLResponse, include_in_schema=False)
     async def outlets_page() -> HTMLResponse:

@@ -39,6 +39,51 @@ class LinkOut(BaseModel):
     url: str | None
 
 
+class MentionOut(BaseModel):
+    start: int
+    end: int
+    text: str
+
+
+class EntityOut(BaseModel):
+    id: int
+    name: str = Field(description="Canonical name: the full name, without titles.")
+    type: str = Field(description="PERSON, ORG or PLACE.")
+    mentions: list[MentionOut]
+
+
+class QuoteOut(BaseModel):
+    text: str = Field(description="The quoted words, without quote marks: text[start:end].")
+    kind: str = Field(description="direct or indirect.")
+    speaker: str | None = Field(description="Full name, institution or group; null if unsaid.")
+    speaker_id: int | None = Field(description="The speaker's entity id, when it is one.")
+    role: str | None = Field(description="The speaker's role as the article gives it.")
+    cue: str | None = Field(description='"said", "told", "according to", ...')
+    start: int
+    end: int
+    source_start: int | None
+    source_end: int | None
+    cue_start: int | None
+    cue_end: int | None
+
+
+class TimexOut(BaseModel):
+    text: str
+    start: int
+    end: int
+    type: str = Field(description="DATE, TIME, DURATION or SET.")
+    value: str = Field(description="ISO-8601 as TimeML writes it: 2025-03-07, P10D, 2024-08.")
+
+
+class TimelineEventOut(BaseModel):
+    text: str = Field(description="The sentence that reports the event.")
+    start: int
+    end: int
+    value: str = Field(description="When it happened, ISO-8601.")
+    timex_start: int | None
+    timex_end: int | None
+
+
 class ArticleDetail(ArticleSummary):
     site_name: str | None
     image_url: str | None
@@ -46,6 +91,13 @@ class ArticleDetail(ArticleSummary):
     text: str = Field(description="The body as plain text, blocks separated by blank lines.")
     blocks: list[BlockOut]
     links: list[LinkOut]
+    analyzed: bool = Field(description="Whether the current revision has been analysed yet.")
+    entities: list[EntityOut] = Field(description="Most mentioned first; offsets into text.")
+    quotes: list[QuoteOut]
+    timexes: list[TimexOut]
+    timeline: list[TimelineEventOut] = Field(description="Dated events, in order of date.")
+    hashtags: list[str] = Field(description='Best first: "#KurskOblast".')
+    key_phrases: list[str] = Field(description="Best first.")
 
 
 class OutletOut(BaseModel):

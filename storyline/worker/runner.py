@@ -100,8 +100,14 @@ class Background:
         log.info("background work stopped (%s)", self.worker_id)
 
     def tick(self) -> tuple[int, int]:
+        """Queue due feed checks and pending entries (their counts are returned), and
+        articles waiting for analysis."""
         self._beat()
-        return self.jobs.enqueue_due()
+        queued = self.jobs.enqueue_due()
+        analyses = self.jobs.enqueue_analysis()
+        if analyses:
+            log.info("queued %s articles for analysis", analyses)
+        return queued
 
     def _tick_forever(self) -> None:
         while not self._stop.is_set():

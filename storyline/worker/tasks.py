@@ -1,8 +1,8 @@
 """The background jobs, registered on a huey queue.
 
-Each job is a thin wrapper: the work itself is in :mod:`storyline.crawl`, and every job
-can run twice without harm (leases and idempotent saves), which is what lets a killed
-worker's jobs simply be reissued.
+Each job is a thin wrapper: the work itself is in :mod:`storyline.crawl` and
+:mod:`storyline.analysis`, and every job can run twice without harm (leases and
+idempotent saves), which is what lets a killed worker's jobs simply be reissued.
 """
 
 from __future__ import annotations
@@ -16,7 +16,13 @@ from typing import Any
 from huey import Huey
 
 from storyline.crawl import Crawler
+from storyline.store.analysis import has_analysis_work, reserve_for_analysis
 from storyline.store.feeds import has_work, reserve_due_feeds, reserve_pending_entries
+from storyline.understand.analyze import ANALYZER_VERSION
+
+# Articles reserved for analysis per tick and process: a few spaCy batches, so one tick's
+# reservation is done well within a lease and the other processes get the rest.
+ANALYSIS_BATCHES_PER_TICK = 4
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +34,7 @@ class Jobs:
     queue: Huey
     check_feed: Any
     process_entry: Any
+    analyze_articles: Any
     crawler: Callable[[], Crawler]
 
     def enqueue_due(self) -> tuple[int, int]:
@@ -47,6 +54,23 @@ class Jobs:
             self.process_entry(entry_id, token)
         return len(feeds), len(entries)
 
+    def enqueue_analysis(self) -> int:
+        """Reserve articles that need analysis (new, revised, or analysed by an older
+        version) and queue them in spaCy-sized batches; returns how many were queued."""
+        crawler = self.crawler()
+        batch = max(1, crawler.settings.nlp_batch_size)
+        now = datetime.now(UTC)
+        with crawler.database.read() as session:
+            if not has_analysis_work(session, ANALYZER_VERSION, now):
+                return 0
+        with crawler.database.write() as session:
+            ids = reserve_for_analysis(
+                session, ANALYZER_VERSION, now, crawler.lease, batch * ANALYSIS_BATCHES_PER_TICK
+            )
+        for start in range(0, len(ids), batch):
+            self.analyze_articles(ids[start : start + batch])
+        return len(ids)
+
 
 def register_jobs(queue: Huey, crawler: Callable[[], Crawler]) -> Jobs:
     @queue.task(name="check_feed")
@@ -60,4 +84,17 @@ def register_jobs(queue: Huey, crawler: Callable[[], Crawler]) -> Jobs:
     def process_entry(entry_id: int, token: str | None = None) -> str:
         return crawler().process_entry(entry_id, token).status
 
-    return Jobs(queue=queue, check_feed=check_feed, process_entry=process_entry, crawler=crawler)
+    @queue.task(name="analyze_articles")
+    def analyze_articles(article_ids: list[int]) -> int:
+        from storyline.analysis import analyze_stored  # spaCy loads only where work runs
+
+        worker = crawler()
+        return analyze_stored(worker.database, worker.settings, article_ids)
+
+    return Jobs(
+        queue=queue,
+        check_feed=check_feed,
+        process_entry=process_entry,
+        analyze_articles=analyze_articles,
+        crawler=crawler,
+    )

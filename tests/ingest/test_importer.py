@@ -274,7 +274,7 @@ def test_a_batch_the_database_refuses_is_retried_one_by_one(
         _Item("batch.jsonl:2", bad),
         _Item("batch.jsonl:3", later),
     ]
-    _save(postgres_database, items, "/tmp/batch.jsonl", report)
+    _save(postgres_database, items, "/tmp/batch.jsonl", report, datetime.now(UTC))
     assert report.created == 2
     (error,) = report.errors
     assert error.startswith("batch.jsonl:2: could not be saved: ")
