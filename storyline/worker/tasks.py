@@ -20,9 +20,12 @@ from storyline.store.analysis import has_analysis_work, reserve_for_analysis
 from storyline.store.feeds import has_work, reserve_due_feeds, reserve_pending_entries
 from storyline.understand.analyze import ANALYZER_VERSION
 
-# Articles reserved for analysis per tick and process: a few spaCy batches, so one tick's
+# Articles reserved for analysis per tick and process: a few jobs, so one tick's
 # reservation is done well within a lease and the other processes get the rest.
-ANALYSIS_BATCHES_PER_TICK = 4
+ANALYSIS_JOBS_PER_TICK = 4
+# Articles per analysis job, at most: a job takes a few seconds at most, so a worker
+# that is asked to stop finishes the job in hand quickly and loses nothing.
+ANALYSIS_JOB_ARTICLES = 8
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +68,7 @@ class Jobs:
                 return 0
         with crawler.database.write() as session:
             ids = reserve_for_analysis(
-                session, ANALYZER_VERSION, now, crawler.lease, batch * ANALYSIS_BATCHES_PER_TICK
+                session, ANALYZER_VERSION, now, crawler.lease, batch * ANALYSIS_JOBS_PER_TICK
             )
         for start in range(0, len(ids), batch):
             self.analyze_articles(ids[start : start + batch])
