@@ -170,14 +170,17 @@ def fit_logistic(
     design = numpy.hstack([features, numpy.ones((rows, 1))])
     penalty = numpy.full(columns + 1, l2)
     penalty[-1] = 0.0
+    # The curvature is summed in single precision, which halves the cost of the biggest
+    # product; the gradient stays exact, so Newton's steps still end at the same optimum.
+    narrow = design.astype(numpy.float32)
     theta = numpy.zeros(columns + 1)
     for _ in range(_NEWTON_STEPS):
         probability = 1.0 / (1.0 + numpy.exp(-(design @ theta)))
         gradient = design.T @ (probability - labels) + penalty * theta
-        curvature = probability * (1.0 - probability)
+        curvature = (probability * (1.0 - probability)).astype(numpy.float32)
         # einsum runs in one thread: a threaded BLAS product stalls on a busy two-core machine.
-        weighted = design * curvature[:, None]
-        hessian = numpy.einsum("ij,ik->jk", design, weighted) + numpy.diag(penalty)
+        weighted = narrow * curvature[:, None]
+        hessian = numpy.einsum("ij,ik->jk", narrow, weighted) + numpy.diag(penalty)
         step = numpy.linalg.solve(hessian, gradient)
         theta -= step
         if numpy.abs(step).max() < _TOLERANCE:
