@@ -99,6 +99,22 @@ def build_parser() -> argparse.ArgumentParser:
     _add_entity_commands(commands)
 
     sub = commands.add_parser(
+        "stories",
+        help="list stories, or show one",
+        description=(
+            "List the stories (each with its article ids and storyline), or show one story "
+            "by its id. Articles are placed in stories as they are analysed; --place places "
+            "any analysed article not placed yet, and --rebuild places every article again "
+            "from scratch, in the order they were stored."
+        ),
+    )
+    sub.add_argument("id", nargs="?", type=int, help="a story's id")
+    sub.add_argument("--json", action="store_true", help="print JSON, as /api/stories returns it")
+    sub.add_argument("--place", action="store_true", help="place analysed articles first")
+    sub.add_argument("--rebuild", action="store_true", help="place every article again first")
+    sub.set_defaults(handler=_cmd_stories)
+
+    sub = commands.add_parser(
         "articles",
         help="list stored articles, or show one",
         description="List stored articles newest first, or show one article by its id.",
@@ -196,7 +212,40 @@ def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         print(f"storyline import: {error}", file=sys.stderr)
     if not args.no_analyze:
         _analyze(database, settings, quiet=args.quiet, limit=None)
+        _place(database, settings, quiet=args.quiet)
     return 1 if report.errors else 0
+
+
+def _cmd_stories(args: argparse.Namespace, settings: Settings) -> int:
+    from storyline.story_views import stories_list, story_view
+
+    database = _open_database(settings)
+    if args.place or args.rebuild:
+        _place(database, settings, quiet=args.json, rebuild=args.rebuild)
+    with database.read() as session:
+        if args.id is not None:
+            view = story_view(session, args.id)
+            if view is None:
+                print(f"storyline stories: no story with id {args.id}", file=sys.stderr)
+                return 1
+            if args.json:
+                _print_json(view)
+                return 0
+            print(f"{view.get('title')}\n")
+            for article in view.get("articles", []):
+                print(f"{article['id']:>6}  {article['outlet'] or '-'}: {article['title']}")
+            return 0
+        stories = stories_list(session, limit=None)
+    if args.json:
+        _print_json(stories)
+    else:
+        for story in stories:
+            outlets = story["outlet_count"]
+            print(
+                f"{story['id']:>6}  {story['article_count']:>4} articles, {outlets:>3} outlets  "
+                f"{story['title']}"
+            )
+    return 0
 
 
 def _cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
@@ -215,19 +264,34 @@ def _analyze(database: Any, settings: Settings, *, quiet: bool, limit: int | Non
     return analyze_backlog(database, settings, limit=limit, progress=progress)
 
 
+def _place(database: Any, settings: Settings, *, quiet: bool, rebuild: bool = False) -> Any:
+    from storyline.placement import place_backlog, reset_placements
+
+    if rebuild:
+        with database.write() as session:
+            reset_placements(session)
+    report = place_backlog(database, settings)
+    if not quiet:
+        print(f"placed {report.placed} articles in stories", file=sys.stderr)
+    return report
+
+
 def _cmd_articles(args: argparse.Namespace, settings: Settings) -> int:
-    from storyline.store import get_article, list_articles
+    from storyline.store import list_articles
     from storyline.store.analysis import read_analysis
+    from storyline.store.reads import read_article
+    from storyline.story_views import story_fields
     from storyline.views import article_detail, article_summary
 
     database = _open_database(settings)
     with database.read() as session:
         if args.id is not None:
-            article = get_article(session, args.id)
+            article = read_article(session, args.id)
             if article is None:
                 print(f"storyline articles: no article with id {args.id}", file=sys.stderr)
                 return 1
             detail = article_detail(article, read_analysis(session, article.id))
+            detail.update(story_fields(session, database, settings, article))
             if args.json:
                 _print_json(detail)
             else:

@@ -130,6 +130,24 @@ SETTINGS: tuple[Setting, ...] = (
         "int",
         "Articles per spaCy batch when analysing.",
     ),
+    Setting(
+        "embedding_model",
+        "sentence-transformers/all-MiniLM-L6-v2",
+        "str",
+        "Sentence-embedding model for related articles and stories (a sentence-transformers name).",
+    ),
+    Setting(
+        "embedding_model_path",
+        "",
+        "str",
+        "Folder of a sentence-transformers model on disk; when set it is loaded instead.",
+    ),
+    Setting(
+        "embedding_backend",
+        "auto",
+        "str",
+        "How vectors are computed: `auto`, `torch`, `onnx` or `onnx-int8` (see docs/stories.md).",
+    ),
 )
 
 _PARSERS: dict[str, Callable[[str], Any]] = {
@@ -183,6 +201,9 @@ class Settings:
     nlp_model: str = "en_core_web_sm"
     nlp_model_path: str = ""
     nlp_batch_size: int = 32
+    embedding_model: str = "sentence-transformers/all-MiniLM-L6-v2"
+    embedding_model_path: str = ""
+    embedding_backend: str = "auto"
 
     @property
     def resolved_database_url(self) -> str:

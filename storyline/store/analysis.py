@@ -284,7 +284,7 @@ class AnalysisRecord:
     hashtags: list[tuple[str, str]]  # (tag, key)
 
 
-def _resolved_entity() -> tuple[Any, Any, Any, Any, Any]:
+def resolved_entity() -> tuple[Any, Any, Any, Any, Any]:
     """Columns naming an entity as it reads after merges: its target's, if merged."""
     target = aliased(Entity)
     return (
@@ -301,7 +301,7 @@ def read_analysis(session: Session, article_id: int) -> AnalysisRecord | None:
     row = session.get(ArticleAnalysis, article_id)
     if row is None or row.version == 0:  # never analysed, or only reserved for it
         return None
-    target, entity_id, name, type_, key = _resolved_entity()
+    target, entity_id, name, type_, key = resolved_entity()
     entities: dict[int, tuple[EntityRecord, list[list[int]]]] = {}
     query = (
         select(entity_id, name, type_, key, ArticleEntity.mentions)

@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
@@ -419,3 +420,105 @@ class EntitySplit(Base):
     )
     entity_key: Mapped[str] = mapped_column(String(300), primary_key=True)
     entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"))
+
+
+class ArticleVector(Base):
+    """An article's sentence-embedding vector (float32, L2-normalised) for one revision.
+
+    ``id`` grows with every write (a new revision's vector replaces the row), so that the
+    nearest-neighbour index under ``STORYLINE_HOME`` catches up by reading the rows past
+    the last id it holds, and is rebuilt from this table when lost or corrupt.
+    """
+
+    __tablename__ = "article_vectors"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), unique=True
+    )
+    revision: Mapped[int] = mapped_column(Integer)
+    model: Mapped[str] = mapped_column(String(200))
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class CopyKey(Base):
+    """One LSH band key of an article's text signature: articles sharing a key are
+    candidate copies of each other (:mod:`storyline.stories.copies`)."""
+
+    __tablename__ = "copy_keys"
+
+    key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class Storyline(Base):
+    """The stories of one longer-running subject (the fight for a region, over weeks)."""
+
+    __tablename__ = "storylines"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    first_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    story_count: Mapped[int] = mapped_column(Integer, default=0)
+    state: Mapped[bytes] = mapped_column(LargeBinary)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("storylines.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Story(Base):
+    """One event or development, as reported by one or more outlets.
+
+    ``state`` is the clustering's summary of the story (its centroid, terms, people and
+    places, time span), opaque to the store. A story found to be the same as another is
+    merged: ``merged_into_id`` points at the survivor and reads follow it.
+    """
+
+    __tablename__ = "stories"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    storyline_id: Mapped[int | None] = mapped_column(ForeignKey("storylines.id"), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    first_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    article_count: Mapped[int] = mapped_column(Integer, default=0)
+    outlet_count: Mapped[int] = mapped_column(Integer, default=0)
+    state: Mapped[bytes] = mapped_column(LargeBinary)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Placement(Base):
+    """Where one revision of an article stands among the others: its story, the text it is
+    a copy of, and why it was grouped so.
+
+    ``copy_group_id`` is the first stored article of its group of same-text articles (its
+    own id when it has no copies); ``copy_of_id`` the member it was matched to and
+    ``copy_relation`` how (``copy``, ``rewrite``, ``update``). ``version`` and
+    ``lease_until`` work as on :class:`ArticleAnalysis`: version 0 is a worker's
+    reservation of an article never placed before.
+    """
+
+    __tablename__ = "placements"
+    __table_args__ = (
+        Index("ix_placements_story", "story_id", "article_id"),
+        Index("ix_placements_stale", "version", "lease_until"),
+    )
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[int] = mapped_column(Integer)
+    revision: Mapped[int] = mapped_column(Integer)
+    story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id", ondelete="SET NULL"))
+    signature: Mapped[bytes | None] = mapped_column(LargeBinary)
+    copy_group_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    copy_of_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"))
+    copy_relation: Mapped[str | None] = mapped_column(String(10))
+    explanation: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    placed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

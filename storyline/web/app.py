@@ -23,6 +23,7 @@ from storyline.web.headers import CachedStaticFiles, SecurityHeaders
 from storyline.web.operations import build_operations_router
 from storyline.web.rendering import STATIC, Pages
 from storyline.web.routes import build_router
+from storyline.web.stories import build_stories_router
 from storyline.web.understanding import build_understanding_router
 
 _ERROR_TITLES = {
@@ -66,6 +67,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     app.include_router(build_router(settings, db, pages))
     app.include_router(build_operations_router(settings, db, pages))
     app.include_router(build_understanding_router(settings, db, pages))
+    app.include_router(build_stories_router(settings, db, pages))
     app.mount("/static", CachedStaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders)
 

@@ -32,6 +32,7 @@ from storyline.store import (
     read_article_list,
 )
 from storyline.store.analysis import read_analysis
+from storyline.story_views import stories_list, story_fields
 from storyline.views import (
     article_detail,
     article_summary,
@@ -78,9 +79,11 @@ def build_router(settings: Settings, database: Database, pages: Pages) -> APIRou
         with database.read() as session:
             rows, next_cursor = _articles_page(session, page_size, after)
             articles = [article_summary(article) for article in rows]
+            stories = stories_list(session, limit=8) if after is None else []
         return HTMLResponse(
             pages.render(
                 "home.html",
+                stories=stories,
                 articles=articles,
                 next_url=_with_cursor(request, next_cursor, "/"),
                 is_first_page=after is None,
@@ -129,7 +132,9 @@ def build_router(settings: Settings, database: Database, pages: Pages) -> APIRou
             article = read_article(session, article_id)
             if article is None:
                 raise HTTPException(404, f"no article with id {article_id}")
-            return article_detail(article, read_analysis(session, article_id))
+            detail = article_detail(article, read_analysis(session, article_id))
+            detail.update(story_fields(session, database, settings, article))
+            return detail
 
     @router.get("/outlets", response_class=HTMLResponse, include_in_schema=False)
     async def outlets_page() -> HTMLResponse:

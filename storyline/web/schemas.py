@@ -84,6 +84,19 @@ class TimelineEventOut(BaseModel):
     timex_end: int | None
 
 
+class RelatedOut(ArticleSummary):
+    same_story: bool
+    also_published_by: list[str | None] = Field(description="Outlets of folded wire copies.")
+
+
+class CopyOut(BaseModel):
+    id: int
+    title: str
+    outlet: str | None
+    published_at: str | None
+    relation: str = Field(description="original, copy, rewrite or update")
+
+
 class ArticleDetail(ArticleSummary):
     site_name: str | None
     image_url: str | None
@@ -98,6 +111,14 @@ class ArticleDetail(ArticleSummary):
     timeline: list[TimelineEventOut] = Field(description="Dated events, in order of date.")
     hashtags: list[str] = Field(description='Best first: "#KurskOblast".')
     key_phrases: list[str] = Field(description="Best first.")
+    story_id: int | None = Field(description="The article's story, once it is placed.")
+    storyline_id: int | None
+    story_title: str | None
+    grouped_because: str | None = Field(description="Why the article joined its story.")
+    related: list[RelatedOut] = Field(
+        description="Same story first, other outlets first, newest first; copies folded."
+    )
+    copies: list[CopyOut] = Field(description="Other outlets' copies of the same text.")
 
 
 class OutletOut(BaseModel):

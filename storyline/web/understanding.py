@@ -28,6 +28,7 @@ from storyline.store.analysis import (
 )
 from storyline.store.reads import read_articles_by_ids
 from storyline.store.schema import Entity
+from storyline.story_views import stories_of
 from storyline.views import entity_page_view, hashtag_view
 from storyline.web.csrf import FIELD, check_form, check_origin, csrf_token, remember
 from storyline.web.rendering import Pages
@@ -55,7 +56,9 @@ def build_understanding_router(settings: Settings, database: Database, pages: Pa
             page = read_entity_page(session, entity_id, limit)
             if page is None:
                 raise HTTPException(404, f"no entity with id {entity_id}")
-            return entity_page_view(page)
+            view = entity_page_view(page)
+            view["stories"] = stories_of(session, [a["id"] for a in view["articles"]])
+            return view
 
     @router.get("/entities/{entity_id:int}", response_class=HTMLResponse, include_in_schema=False)
     async def entity_page(
@@ -84,7 +87,9 @@ def build_understanding_router(settings: Settings, database: Database, pages: Pa
             if found is None:
                 raise HTTPException(404, f"no hashtag #{name.lstrip('#')}")
             articles = read_articles_by_ids(session, hashtag_article_ids(session, key, limit))
-            return hashtag_view(found[0], found[1], articles)
+            view = hashtag_view(found[0], found[1], articles)
+            view["stories"] = stories_of(session, [a.id for a in articles])
+            return view
 
     @router.get("/tags/{name}", response_class=HTMLResponse, include_in_schema=False)
     async def hashtag_page(name: str) -> HTMLResponse:

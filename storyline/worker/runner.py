@@ -101,12 +101,15 @@ class Background:
 
     def tick(self) -> tuple[int, int]:
         """Queue due feed checks and pending entries (their counts are returned), and
-        articles waiting for analysis."""
+        articles waiting for analysis or for placing in stories."""
         self._beat()
         queued = self.jobs.enqueue_due()
         analyses = self.jobs.enqueue_analysis()
         if analyses:
             log.info("queued %s articles for analysis", analyses)
+        placements = self.jobs.enqueue_placement()
+        if placements:
+            log.info("queued %s articles for placing in stories", placements)
         return queued
 
     def _tick_forever(self) -> None:

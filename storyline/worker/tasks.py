@@ -18,6 +18,7 @@ from huey import Huey
 from storyline.crawl import Crawler
 from storyline.store.analysis import has_analysis_work, reserve_for_analysis
 from storyline.store.feeds import has_work, reserve_due_feeds, reserve_pending_entries
+from storyline.store.stories import has_placement_work, reserve_for_placement
 from storyline.understand.analyze import ANALYZER_VERSION
 
 # Articles reserved for analysis per tick and process: a few jobs, so one tick's
@@ -26,6 +27,8 @@ ANALYSIS_JOBS_PER_TICK = 4
 # Articles per analysis job, at most: a job takes a few seconds at most, so a worker
 # that is asked to stop finishes the job in hand quickly and loses nothing.
 ANALYSIS_JOB_ARTICLES = 8
+# Articles per placing job: embedding them takes well under a second each.
+PLACEMENT_JOB_ARTICLES = 16
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +41,7 @@ class Jobs:
     check_feed: Any
     process_entry: Any
     analyze_articles: Any
+    place_articles: Any
     crawler: Callable[[], Crawler]
 
     def enqueue_due(self) -> tuple[int, int]:
@@ -74,6 +78,28 @@ class Jobs:
             self.analyze_articles(ids[start : start + batch])
         return len(ids)
 
+    def enqueue_placement(self) -> int:
+        """Reserve analysed articles not placed in stories as they read now and queue them
+        in small jobs; returns how many were queued."""
+        from storyline.placement import PLACEMENT_VERSION
+
+        crawler = self.crawler()
+        now = datetime.now(UTC)
+        with crawler.database.read() as session:
+            if not has_placement_work(session, PLACEMENT_VERSION, now):
+                return 0
+        with crawler.database.write() as session:
+            ids = reserve_for_placement(
+                session,
+                PLACEMENT_VERSION,
+                now,
+                crawler.lease,
+                PLACEMENT_JOB_ARTICLES * ANALYSIS_JOBS_PER_TICK,
+            )
+        for start in range(0, len(ids), PLACEMENT_JOB_ARTICLES):
+            self.place_articles(ids[start : start + PLACEMENT_JOB_ARTICLES])
+        return len(ids)
+
 
 def register_jobs(queue: Huey, crawler: Callable[[], Crawler]) -> Jobs:
     @queue.task(name="check_feed")
@@ -94,10 +120,23 @@ def register_jobs(queue: Huey, crawler: Callable[[], Crawler]) -> Jobs:
         worker = crawler()
         return analyze_stored(worker.database, worker.settings, article_ids)
 
+    placers: dict[int, Any] = {}
+
+    @queue.task(name="place_articles")
+    def place_articles(article_ids: list[int]) -> int:
+        from storyline.placement import Placer  # the model loads only where work runs
+
+        worker = crawler()
+        placer = placers.get(id(worker.database))
+        if placer is None:
+            placer = placers[id(worker.database)] = Placer(worker.database, worker.settings)
+        return placer.place(article_ids)
+
     return Jobs(
         queue=queue,
         check_feed=check_feed,
         process_entry=process_entry,
         analyze_articles=analyze_articles,
+        place_articles=place_articles,
         crawler=crawler,
     )

@@ -1,0 +1,153 @@
+"""The process's nearest-neighbour index of stored articles, kept level with the database.
+
+The database is the source of truth: every vector is an ``article_vectors`` row. The
+index under ``STORYLINE_HOME/index`` is a cache of them (:class:`VectorIndex`): opened
+at first use (rebuilt from the rows when missing or corrupt), then caught up with the rows
+written since by any process on any machine, before each search. Rows are read past the
+last row id the index holds, and again over a short look-back window, because on
+PostgreSQL a row with a smaller id can commit after a larger one; rows of that window
+already indexed are skipped. One process at a time saves the index (a file lock), so a
+restart reads little from the database.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from storyline.store import Database
+from storyline.store.stories import iter_vectors, vectors_after
+from storyline.stories.embeddings import vector_from_bytes
+from storyline.stories.index import VectorIndex
+
+# Rows re-read behind the last one indexed, for writes that committed out of id order.
+LOOKBACK_ROWS = 512
+# Rows read from the database per catch-up query.
+CATCH_UP_BATCH = 5_000
+# New rows after which a catch-up saves the index to disk.
+SAVE_EVERY = 2_000
+SYNCED = "synced.json"
+
+
+class ArticleIndex:
+    """Nearest stored articles by vector, for one process (safe across its threads)."""
+
+    def __init__(self, database: Database, folder: Path, dimensions: int) -> None:
+        self.database = database
+        self.folder = folder
+        self.dimensions = dimensions
+        self._index: VectorIndex | None = None
+        self._last_row = 0
+        self._unsaved = 0
+        self._lock = threading.RLock()
+
+    def search(
+        self, vector: npt.ArrayLike, k: int, exclude: int | None = None
+    ) -> list[tuple[int, float]]:
+        """The ``k`` nearest articles to ``vector`` (without ``exclude``), best first."""
+        with self._lock:
+            index = self.catch_up()
+            found = index.search(vector, k + (1 if exclude is not None else 0))
+        return [(article_id, score) for article_id, score in found if article_id != exclude][:k]
+
+    def add(self, article_id: int, vector: npt.ArrayLike) -> None:
+        """Index a vector this process just stored (the catch-up will see its row again)."""
+        with self._lock:
+            self.catch_up().add([article_id], np.asarray(vector, dtype=np.float32)[None, :])
+
+    def catch_up(self) -> VectorIndex:
+        """The index, with every vector row stored since it was last looked at."""
+        with self._lock:
+            if self._index is None:
+                self._index = self._open()
+            index = self._index
+            with self.database.read() as session:
+                after = max(0, self._last_row - LOOKBACK_ROWS)
+                while rows := vectors_after(session, after, CATCH_UP_BATCH):
+                    fresh = [
+                        (article_id, data)
+                        for row_id, article_id, data in rows
+                        if row_id > self._last_row or article_id not in index
+                    ]
+                    if fresh:
+                        index.add(
+                            [article_id for article_id, _ in fresh],
+                            np.stack([vector_from_bytes(data) for _, data in fresh]),
+                        )
+                        self._unsaved += len(fresh)
+                    after = rows[-1][0]
+                    self._last_row = max(self._last_row, after)
+                    if len(rows) < CATCH_UP_BATCH:
+                        break
+            if self._unsaved >= SAVE_EVERY:
+                self.save()
+            return index
+
+    def save(self) -> bool:
+        """Write the index to disk unless another process is writing it; returns whether
+        it was written."""
+        with self._lock:
+            if self._index is None:
+                return False
+            self.folder.mkdir(parents=True, exist_ok=True)
+            with open(self.folder / "write.lock", "a+") as lock:
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    return False
+                self._index.save()
+                _write_json(self.folder / SYNCED, {"last_row": self._last_row})
+            self._unsaved = 0
+            return True
+
+    def _open(self) -> VectorIndex:
+        last_rows: list[int] = []
+
+        def stored() -> Iterator[tuple[int, npt.NDArray[np.float32]]]:
+            with self.database.read() as session:
+                for row_id, article_id, data in iter_vectors(session):
+                    last_rows.append(row_id)
+                    yield article_id, vector_from_bytes(data)
+
+        index = VectorIndex.open_or_rebuild(self.folder, self.dimensions, stored)
+        if last_rows:  # rebuilt: it holds every row read
+            self._last_row = max(last_rows)
+            _write_json(self.folder / SYNCED, {"last_row": self._last_row})
+        else:
+            self._last_row = _read_last_row(self.folder / SYNCED)
+        return index
+
+
+_SHARED: dict[tuple[int, str, int], ArticleIndex] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_index(database: Database, folder: Path, dimensions: int) -> ArticleIndex:
+    """The process's one index of ``folder`` for ``database`` (pages and workers share it)."""
+    key = (id(database), str(folder), dimensions)
+    with _SHARED_LOCK:
+        if key not in _SHARED:
+            _SHARED[key] = ArticleIndex(database, folder, dimensions)
+        return _SHARED[key]
+
+
+def _read_last_row(path: Path) -> int:
+    """The last row the saved index holds; 0 (read everything again) when unknown."""
+    try:
+        return int(json.loads(path.read_text())["last_row"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0
+
+
+def _write_json(path: Path, data: dict[str, int]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(data))
+    os.replace(temporary, path)

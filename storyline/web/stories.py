@@ -1,0 +1,82 @@
+"""Story and storyline pages with their ``/api/`` twins, and the stories front page.
+
+A story merged into another redirects there (``301`` on the page, ``merged_into`` in the
+JSON), so links to it keep working.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+
+from storyline.settings import Settings
+from storyline.store import Database
+from storyline.story_views import stories_list, story_view, storyline_view
+from storyline.web.rendering import Pages
+
+_MAX_ID = 2**63 - 1
+
+
+def build_stories_router(settings: Settings, database: Database, pages: Pages) -> APIRouter:
+    router = APIRouter()
+    limit = max(1, settings.page_size)
+
+    def _story(story_id: int) -> dict[str, Any]:
+        if story_id > _MAX_ID:
+            raise HTTPException(404, f"no story with id {story_id}")
+        with database.read() as session:
+            view = story_view(session, story_id)
+        if view is None:
+            raise HTTPException(404, f"no story with id {story_id}")
+        return view
+
+    def _storyline(storyline_id: int) -> dict[str, Any]:
+        if storyline_id > _MAX_ID:
+            raise HTTPException(404, f"no storyline with id {storyline_id}")
+        with database.read() as session:
+            view = storyline_view(session, storyline_id)
+        if view is None:
+            raise HTTPException(404, f"no storyline with id {storyline_id}")
+        return view
+
+    @router.get("/stories", response_class=HTMLResponse, include_in_schema=False)
+    async def stories_page() -> HTMLResponse:
+        with database.read() as session:
+            stories = stories_list(session, limit=limit)
+        return HTMLResponse(pages.render("stories.html", stories=stories))
+
+    @router.get("/api/stories", tags=["stories"])
+    async def api_stories(all: bool = False) -> JSONResponse:
+        """Stories ranked by recency, outlets and growth, each with its article ids and
+        ``storyline_id``; ``?all=true`` lists every story, newest first, as
+        ``storyline stories --json`` does."""
+        with database.read() as session:
+            return JSONResponse(stories_list(session, limit=None if all else limit))
+
+    @router.get("/stories/{story_id:int}", response_class=HTMLResponse, include_in_schema=False)
+    async def story_page(story_id: int) -> Any:
+        view = _story(story_id)
+        if "merged_into" in view:
+            return RedirectResponse(f"/stories/{view['merged_into']}", status_code=301)
+        return HTMLResponse(pages.render("story.html", story=view))
+
+    @router.get("/api/stories/{story_id:int}", tags=["stories"])
+    async def api_story(story_id: int) -> JSONResponse:
+        """One story: title, gist, merged timeline, who said what, disagreements, coverage,
+        carriage of wire copies, and its articles with why each was grouped."""
+        return JSONResponse(_story(story_id))
+
+    @router.get(
+        "/storylines/{storyline_id:int}", response_class=HTMLResponse, include_in_schema=False
+    )
+    async def storyline_page(storyline_id: int) -> HTMLResponse:
+        return HTMLResponse(pages.render("storyline.html", storyline=_storyline(storyline_id)))
+
+    @router.get("/api/storylines/{storyline_id:int}", tags=["stories"])
+    async def api_storyline(storyline_id: int) -> JSONResponse:
+        """A storyline and its stories in time order."""
+        return JSONResponse(_storyline(storyline_id))
+
+    return router
