@@ -36,6 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Migration steps and huey's start-up banner are noise unless debugging.
         logging.getLogger("alembic").setLevel(logging.WARNING)
         logging.getLogger("huey").setLevel(logging.WARNING)
+        logging.getLogger("faiss").setLevel(logging.WARNING)
     if not hasattr(args, "handler"):
         parser.print_help()
         return 0

@@ -228,7 +228,7 @@ class Placer:
                 _save_summary(session, row, summary, now)
                 self._grow_storyline(session, row.storyline_id, doc, now)
                 return row.id, {
-                    "sentence": "grouped because: same text as a copy",
+                    "sentence": f"grouped because: the same text as article {copy_of}",
                     "copy_of": copy_of,
                 }
         neighbours = self.index.search(entry.vector, NEIGHBOURS, exclude=doc.article_id)
@@ -421,7 +421,7 @@ def _lock_stories(session: Session) -> None:
 def _cluster_doc(item: PlacementInput, vector: np.ndarray) -> ClusterDoc:
     return ClusterDoc(
         article_id=item.article_id,
-        published_at=item.published_at or item.listed_at,
+        published_at=item.published_at,  # undated: time neither for nor against
         vector=np.asarray(vector, dtype=np.float32),
         terms=term_weights(item.title, item.text),
         people={key: float(n) for key, n in item.people.items()},
