@@ -158,3 +158,43 @@ def test_placing_again_does_nothing_and_a_lost_index_is_rebuilt(
     nearest = placer.related_index(384).search(vector_from_bytes(vector), 3, exclude=some)
     assert len(nearest) == 3 and some not in [a for a, _ in nearest]
     assert _placements(database).keys() == before.keys()
+
+
+@pytest.mark.postgres
+def test_two_workers_placing_at_once_open_one_story_per_event(
+    postgres_database: Database, settings: Settings
+) -> None:
+    """Two processes' placers on one PostgreSQL, each with half of every event's articles:
+    the stories lock makes their decisions one at a time, so no event gets two stories."""
+    import threading
+
+    from storyline.placement import Placer
+
+    ids = store_copies_fixtures(postgres_database, ("breach", "flood"))
+    analyze_backlog(postgres_database, settings)
+    ordered = sorted(ids.values())
+    halves = (ordered[0::2], ordered[1::2])
+    errors: list[BaseException] = []
+
+    def place(part: list[int]) -> None:
+        try:
+            Placer(postgres_database, settings).place(part, batch=4)
+        except BaseException as exc:  # reported below, not lost in the thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=place, args=(half,)) for half in halves]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    placements = _placements(postgres_database)
+    assert set(placements) == set(ordered)
+    stories: dict[str, Counter[int]] = defaultdict(Counter)
+    for name, article_id in ids.items():
+        story = placements[article_id].story_id
+        assert story is not None
+        stories[str(META[name]["event"])][story] += 1
+    for event, counts in stories.items():
+        biggest = counts.most_common(1)[0][1]
+        assert biggest >= 0.8 * sum(counts.values()), f"{event} scattered: {dict(counts)}"
