@@ -8,6 +8,16 @@ must be fetched and extracted. Storyline ingests the feed with ``storyline worke
 processes, exactly as deployed, into a fresh SQLite home. The baseline, measured in the
 same run over the same pages with the same number of processes, is trafilatura's
 ``extract()`` alone on the HTML already in memory: no fetching, no parsing, no storing.
+The workers' warnings and errors are written to ``bench/out/ingest_workers.log``.
+
+As deployed, the same workers also analyse the articles they store (issue #4) and place
+them in stories (issue #5). Whatever of that they do before the last entry is done shares
+the cores and the CPU time; how many articles it reached is printed with the results.
+
+Both sides also report CPU time per item (Linux ``/proc``): trafilatura's extraction calls,
+and everything the worker processes and the HTTP server spend while Storyline works.
+Their ratio is what two otherwise idle cores would give, and it barely moves when other
+work shares the machine, unlike the rates.
 
 Usage: .venv/bin/python bench/ingest_throughput.py [--processes 2] [--rounds 1]
 """
@@ -32,6 +42,7 @@ from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parents[1]
 DATASET = ROOT.parent / "shared" / "datasets" / "extraction"
+OUT = ROOT / "bench" / "out"
 
 
 def _free_port() -> int:
@@ -66,21 +77,38 @@ def _write_site(folder: Path, port: int, rounds: int) -> list[Path]:
     return written
 
 
-def _extract_only(path: str) -> int:
+def _extract_only(path: str) -> float:
+    """trafilatura on one page; returns the CPU seconds the extraction took."""
     import trafilatura
 
-    text = trafilatura.extract(Path(path).read_bytes())
-    return len(text or "")
+    html = Path(path).read_bytes()
+    start = time.process_time()
+    trafilatura.extract(html)
+    return time.process_time() - start
 
 
-def measure_baseline(pages: list[Path], processes: int) -> float:
+def measure_baseline(pages: list[Path], processes: int) -> tuple[float, float]:
+    """Pages per second, and CPU seconds per page of the extractions alone."""
     start = time.perf_counter()
     with ProcessPoolExecutor(processes) as pool:
-        list(pool.map(_extract_only, [str(p) for p in pages], chunksize=4))
-    return len(pages) / (time.perf_counter() - start)
+        cpu = sum(pool.map(_extract_only, [str(p) for p in pages], chunksize=4))
+    return len(pages) / (time.perf_counter() - start), cpu / len(pages)
 
 
-def measure_storyline(folder: Path, port: int, count: int, processes: int) -> float:
+def _cpu_seconds(pids: list[int]) -> float:
+    """CPU time (user and system) these processes have used so far (Linux ``/proc``)."""
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def measure_storyline(
+    folder: Path, port: int, count: int, processes: int, server_pid: int
+) -> tuple[float, float]:
+    """Articles per second, and CPU seconds per article of the worker processes and the
+    HTTP server while they work (what the two cores spend on each article, all in)."""
     home = folder / "home"
     env = {
         **os.environ,
@@ -95,8 +123,11 @@ def measure_storyline(folder: Path, port: int, count: int, processes: int) -> fl
     }
     storyline = [sys.executable, "-m", "storyline"]
     subprocess.run([*storyline, "migrate"], env=env, check=True, capture_output=True)
+    # The workers' warnings and errors are kept, so that a slow run can be explained.
+    OUT.mkdir(exist_ok=True)
+    log = (OUT / "ingest_workers.log").open("wb")
     workers = [
-        subprocess.Popen([*storyline, "worker"], env=env, stdout=subprocess.DEVNULL)
+        subprocess.Popen([*storyline, "worker"], env=env, stdout=log, stderr=log)
         for _ in range(processes)
     ]
     try:
@@ -106,6 +137,8 @@ def measure_storyline(folder: Path, port: int, count: int, processes: int) -> fl
         _wait_for_workers(engine, processes)
         # The clock runs from the subscription of a running service to the last article.
         start = time.perf_counter()
+        busy = [worker.pid for worker in workers] + [server_pid]
+        cpu_start = _cpu_seconds(busy)
         subprocess.run(
             [*storyline, "feeds", "add", f"http://127.0.0.1:{port}/feed.xml"],
             env=env,
@@ -120,16 +153,32 @@ def measure_storyline(folder: Path, port: int, count: int, processes: int) -> fl
                     text("SELECT count(*) FROM feed_entries WHERE status != 'pending'")
                 ).scalar_one()
         elapsed = time.perf_counter() - start
+        cpu = _cpu_seconds(busy) - cpu_start
         with engine.connect() as connection:
             stored = connection.execute(text("SELECT count(*) FROM articles")).scalar_one()
+            # As deployed, the workers also analyse what they store and place it in
+            # stories: that work shares the cores and is in the CPU time, so it is shown.
+            analysed, placed = (
+                connection.execute(
+                    text(f"SELECT count(*) FROM {table} WHERE version > 0")
+                ).scalar_one()
+                for table in ("article_analyses", "placements")
+            )
         engine.dispose()
     finally:
         for worker in workers:
             worker.send_signal(signal.SIGTERM)
         for worker in workers:
             worker.wait(30)
-    print(f"  stored {stored} articles of {count} entries")
-    return count / elapsed
+        log.close()
+    print(
+        f"  stored {stored} articles of {count} entries;"
+        f" meanwhile {analysed} analysed and {placed} placed in stories"
+    )
+    errors = (OUT / "ingest_workers.log").read_text(errors="replace").count(" ERROR ")
+    if errors or any(worker.returncode for worker in workers):
+        print(f"  worker errors: {errors}, exit codes {[w.returncode for w in workers]}")
+    return count / elapsed, cpu / count
 
 
 def _wait_for_workers(engine: Any, processes: int) -> None:
@@ -173,8 +222,10 @@ def main() -> int:
         )
         try:
             time.sleep(0.5)
-            baseline = measure_baseline(pages, args.processes)
-            pipeline = measure_storyline(folder, port, len(pages), args.workers or args.processes)
+            baseline, baseline_cpu = measure_baseline(pages, args.processes)
+            pipeline, pipeline_cpu = measure_storyline(
+                folder, port, len(pages), args.workers or args.processes, server.pid
+            )
         finally:
             server.terminate()
             server.wait(10)
@@ -186,11 +237,14 @@ def main() -> int:
         "trafilatura_extract_per_s": round(baseline, 1),
         "storyline_ingest_per_s": round(pipeline, 1),
         "ratio": round(pipeline / baseline, 3),
+        # CPU per item: unlike the rates, barely moved by other work on the machine.
+        "trafilatura_cpu_ms_per_page": round(1000 * baseline_cpu, 1),
+        "storyline_cpu_ms_per_article": round(1000 * pipeline_cpu, 1),
+        "cpu_ratio": round(baseline_cpu / pipeline_cpu, 3),
     }
     print(json.dumps(result, indent=2))
-    out = ROOT / "bench" / "out"
-    out.mkdir(exist_ok=True)
-    (out / "ingest_throughput.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+    OUT.mkdir(exist_ok=True)
+    (OUT / "ingest_throughput.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
     return 0
 
 

@@ -27,10 +27,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from storyline.clean import clean_article
 from storyline.crawl.drafts import draft_from_entry, entry_record, page_entry
+from storyline.crawl.parsing import PARSING
 from storyline.crawl.politeness import HostGate, RobotsDisallowed, RobotsRules
 from storyline.crawl.schedule import failure_delay, next_interval
 from storyline.extract import extract_article
@@ -39,6 +40,7 @@ from storyline.fetch import Fetcher, FetchError, FetchPolicy, Response
 from storyline.settings import Settings
 from storyline.store import Database, add_article_source, save_article
 from storyline.store.feeds import (
+    ClaimedEntry,
     EntryRecord,
     claim_entry,
     claim_feed,
@@ -61,6 +63,8 @@ FEED_ACCEPT = (
 )
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
 ENTRY_ATTEMPTS = 5
+# The article stored under an address, if any: built once, run with the address.
+_ARTICLE_AT = select(Article.id).where(Article.canonical_url == bindparam("url"))
 
 
 @dataclass(frozen=True)
@@ -117,22 +121,8 @@ class Crawler:
                 )
             if response.not_modified:
                 return self._succeeded(feed_id, [], None, {})
-            if kind == "page":
-                records, details = page_entry(response)
-            else:
-                parsed = parse_feed(
-                    response.content,
-                    url=response.final_url,
-                    content_type=response.content_type,
-                    charset=response.charset,
-                )
-                records = [entry_record(entry) for entry in parsed.entries]
-                details = {
-                    "kind": parsed.kind,
-                    "title": parsed.title,
-                    "site_url": parsed.site_url,
-                    "language": parsed.language,
-                }
+            with PARSING:
+                records, details = _read_items(response, kind)
             return self._succeeded(feed_id, records, response, details)
         except (FetchError, FeedParseError, RobotsDisallowed, ValueError) as error:
             return self._failed(feed_id, error)
@@ -203,50 +193,67 @@ class Crawler:
             entry = claim_entry(session, entry_id, now, self.lease, token)
             if entry is None:
                 return EntryOutcome(entry_id, "skipped", reason="done or in flight elsewhere")
-            feed = get_feed(session, entry.feed_id)
-            assert feed is not None
-            feed_locator, feed_title = feed.url, feed.title
-            payload, url, key = dict(entry.payload), entry.url, entry.entry_key
-            failures, revision = entry.attempts, entry.article_id is not None
-            stored_id = _stored_article_id(session, url) if url and not revision else None
-        if stored_id is not None:
-            # Already fetched through another feed: record this one as a source too.
-            with self.database.write() as session:
-                add_article_source(session, stored_id, "feed", feed_locator, key, now)
-                finish_entry(session, entry_id, stored_id, now)
-            return EntryOutcome(entry_id, "stored", stored_id, "already stored")
+            # A new entry's article may be stored already; a revised entry's is known.
+            stored_id = (
+                _stored_article_id(session, entry.url)
+                if entry.url and entry.article_id is None
+                else None
+            )
+        try:
+            if stored_id is not None:
+                # Already fetched through another feed: record this one as a source too.
+                with self.database.write() as session:
+                    add_article_source(
+                        session, stored_id, "feed", entry.feed_url, entry.entry_key, now
+                    )
+                    finish_entry(session, entry_id, stored_id, now)
+                return EntryOutcome(entry_id, "stored", stored_id, "already stored")
+            return self._store_article(entry)
+        except Exception as error:  # any failure is recorded, never left to the lease
+            # Left to itself, the entry would wait out its lease (five minutes) and then be
+            # retried without end; recorded, it is retried soon and given up after a few.
+            log.exception("entry %s failed", entry_id)
+            return self._entry_failed(entry_id, entry.attempts + 1, error, retryable=True)
+
+    def _store_article(self, entry: ClaimedEntry) -> EntryOutcome:
+        """Fetch the entry's page when it needs one, clean the draft, and store it."""
         try:
             draft = draft_from_entry(
-                payload,
-                url,
-                feed_title,
+                dict(entry.payload),
+                entry.url,
+                entry.feed_title,
                 self._fetch_page,
-                last_attempt=failures + 1 >= ENTRY_ATTEMPTS,
+                last_attempt=entry.attempts + 1 >= ENTRY_ATTEMPTS,
             )
         except (FetchError, ValueError) as error:
-            return self._entry_failed(entry_id, failures + 1, error)
+            return self._entry_failed(entry.id, entry.attempts + 1, error)
         draft = clean_article(draft)
         with self.database.write() as session:
             result = save_article(
                 session,
                 draft,
                 source_kind="feed",
-                source_locator=feed_locator,
-                external_id=key,
+                source_locator=entry.feed_url,
+                external_id=entry.entry_key,
                 now=datetime.now(UTC),
             )
-            finish_entry(session, entry_id, result.article_id, datetime.now(UTC))
-        return EntryOutcome(entry_id, "stored", result.article_id, str(result.status))
+            finish_entry(session, entry.id, result.article_id, datetime.now(UTC))
+        return EntryOutcome(entry.id, "stored", result.article_id, str(result.status))
 
     def _fetch_page(self, url: str) -> Any:
         self.robots.check(url)
         with self.gate.turn(url):
             response = self.fetcher.get(url, accept=PAGE_ACCEPT)
-        return response, extract_article(response.content, url=response.final_url)
+        with PARSING:
+            return response, extract_article(response.content, url=response.final_url)
 
-    def _entry_failed(self, entry_id: int, attempts: int, error: Exception) -> EntryOutcome:
+    def _entry_failed(
+        self, entry_id: int, attempts: int, error: Exception, *, retryable: bool = False
+    ) -> EntryOutcome:
+        """Record a failure: retried later when it may pass (a fetch that can succeed next
+        time, or an unexpected error), given up otherwise or after ``ENTRY_ATTEMPTS``."""
         reason = _describe(error)
-        retryable = isinstance(error, FetchError) and error.retryable
+        retryable = retryable or (isinstance(error, FetchError) and error.retryable)
         retry_in = None
         if retryable and attempts < ENTRY_ATTEMPTS:
             retry_in = timedelta(seconds=failure_delay(attempts, minimum=30, maximum=3600))
@@ -255,10 +262,27 @@ class Crawler:
         return EntryOutcome(entry_id, "retry" if retry_in else "failed", reason=reason)
 
 
+def _read_items(response: Response, kind: str | None) -> tuple[list[EntryRecord], dict[str, Any]]:
+    """The items of a fetched feed (or of a single page) and what it says about itself."""
+    if kind == "page":
+        return page_entry(response)
+    parsed = parse_feed(
+        response.content,
+        url=response.final_url,
+        content_type=response.content_type,
+        charset=response.charset,
+    )
+    details = {
+        "kind": parsed.kind,
+        "title": parsed.title,
+        "site_url": parsed.site_url,
+        "language": parsed.language,
+    }
+    return [entry_record(entry) for entry in parsed.entries], details
+
+
 def _stored_article_id(session: Any, url: str) -> int | None:
-    found: int | None = session.execute(
-        select(Article.id).where(Article.canonical_url == url)
-    ).scalar_one_or_none()
+    found: int | None = session.execute(_ARTICLE_AT, {"url": url}).scalar_one_or_none()
     return found
 
 
@@ -267,4 +291,7 @@ def _describe(error: Exception) -> str:
         return error.reason
     if isinstance(error, FeedParseError):
         return f"not a usable feed: {error}"
-    return str(error)
+    # A database error's text goes on with the statement and its parameters: its first
+    # line says what went wrong.
+    first_line = str(error).strip().split("\n", 1)[0]
+    return first_line or type(error).__name__

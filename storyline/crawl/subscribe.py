@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from storyline.crawl.check import FEED_ACCEPT, Crawler
+from storyline.crawl.parsing import PARSING
 from storyline.feeds import (
     FeedParseError,
     OpmlFeed,
@@ -18,7 +19,7 @@ from storyline.feeds import (
     parse_opml,
     write_opml,
 )
-from storyline.fetch import FetchError
+from storyline.fetch import FetchError, Response
 from storyline.settings import Settings
 from storyline.store import Database
 from storyline.store.feeds import add_feed, list_feeds
@@ -38,26 +39,8 @@ def subscribe(crawler: Crawler, url: str, *, folder: str | None = None) -> tuple
         response = crawler.fetcher.get(url, accept=FEED_ACCEPT)
     except FetchError as error:
         raise SubscribeError(f"cannot fetch {url}: {error.reason}") from error
-    kind, title, site_url, feed_url = None, None, None, response.final_url
-    if looks_like_feed(response.content, response.content_type):
-        try:
-            parsed = parse_feed(
-                response.content,
-                url=response.final_url,
-                content_type=response.content_type,
-                charset=response.charset,
-            )
-        except FeedParseError as error:
-            raise SubscribeError(f"{url} is not a usable feed: {error}") from error
-        kind, title, site_url = parsed.kind, parsed.title, parsed.site_url
-        feed_url = url
-    else:
-        found = discover_feeds(response.content, url=response.final_url)
-        if found:
-            feed_url, title = found[0].url, found[0].title
-            site_url = response.final_url
-        else:
-            kind = "page"
+    with PARSING:
+        kind, title, site_url, feed_url = _read_subscription(url, response)
     settings = crawler.settings
     with crawler.database.write() as session:
         return add_feed(
@@ -72,9 +55,32 @@ def subscribe(crawler: Crawler, url: str, *, folder: str | None = None) -> tuple
         )
 
 
+def _read_subscription(
+    url: str, response: Response
+) -> tuple[str | None, str | None, str | None, str]:
+    """What ``response`` is: (kind, title, site address, feed address). A feed as it is, a
+    site through the first feed it links to, or else a page of kind "page"."""
+    if looks_like_feed(response.content, response.content_type):
+        try:
+            parsed = parse_feed(
+                response.content,
+                url=response.final_url,
+                content_type=response.content_type,
+                charset=response.charset,
+            )
+        except FeedParseError as error:
+            raise SubscribeError(f"{url} is not a usable feed: {error}") from error
+        return parsed.kind, parsed.title, parsed.site_url, url
+    found = discover_feeds(response.content, url=response.final_url)
+    if found:
+        return None, found[0].title, response.final_url, found[0].url
+    return "page", None, None, response.final_url
+
+
 def import_opml(database: Database, settings: Settings, content: bytes) -> tuple[int, int]:
     """Subscribe to every feed of an OPML file, keeping its folders; (added, already there)."""
-    feeds = parse_opml(content)
+    with PARSING:
+        feeds = parse_opml(content)
     added = 0
     now = datetime.now(UTC)
     with database.write() as session:
@@ -98,7 +104,8 @@ def export_opml(database: Database) -> bytes:
         items = [
             OpmlFeed(url=f.url, title=f.title, site_url=f.site_url, folder=f.folder) for f in feeds
         ]
-    return write_opml(items)
+    with PARSING:
+        return write_opml(items)
 
 
 def subscribe_defaults(database: Database, settings: Settings) -> int | None:

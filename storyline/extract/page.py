@@ -9,6 +9,7 @@ They are removed before the extractor runs.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
@@ -18,12 +19,16 @@ from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
 # Class-name words that UI kits use for content shown only on hover or to screen readers.
+# The look-ahead on the words' first letters only makes most positions fail sooner.
 _POPUP_WORDS = re.compile(
-    r"(?:^|[\s_-])(?:tooltip|popover|hovercard|hover-card|rollover-[a-z]+-block|sr-only|"
-    r"visually-hidden|screen-reader-text|visuallyhidden)(?:$|[\s_])",
+    r"(?:^|[\s_-])(?=[tphrsv])(?:tooltip|popover|hovercard|hover-card|rollover-[a-z]+-block|"
+    r"sr-only|visually-hidden|screen-reader-text|visuallyhidden)(?:$|[\s_])",
     re.IGNORECASE,
 )
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_WITH_HIDDEN = etree.XPath("descendant-or-self::*[@hidden]")
+_STYLES = etree.XPath("descendant-or-self::*/@style")
+_CLASSES = etree.XPath("descendant-or-self::*/@class")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _WORDS = re.compile(r"\w+")
 _JSON_LD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
@@ -55,24 +60,28 @@ def parse_page(html: str) -> HtmlElement | None:
 
 
 def remove_hidden(tree: HtmlElement) -> None:
-    """Drop elements a reader does not see in the text: hidden, hover-only, screen-reader-only."""
-    doomed = []
-    for element in tree.iter():
-        if not isinstance(element.tag, str) or element.tag in {"html", "body", "head"}:
-            continue
-        if (
-            element.get("hidden") is not None
-            or _HIDDEN_STYLE.search(element.get("style") or "")
-            or _POPUP_WORDS.search(element.get("class") or "")
-        ):
-            doomed.append(element)
+    """Drop elements a reader does not see in the text: hidden, hover-only, screen-reader-only.
+
+    Only the attributes that can hide an element are read (as strings, by XPath): walking
+    every element of the page through lxml.html's element classes cost more than the test.
+    The order of the removals does not matter, since each keeps its tail text in place.
+    """
+    doomed: dict[HtmlElement, None] = dict.fromkeys(_WITH_HIDDEN(tree))
+    for style in _STYLES(tree):
+        if _HIDDEN_STYLE.search(style):
+            doomed[style.getparent()] = None
+    for names in _CLASSES(tree):
+        if _POPUP_WORDS.search(names):
+            doomed[names.getparent()] = None
     for element in doomed:
-        _drop_keeping_tail(element)
+        if element.tag not in {"html", "body", "head"}:
+            _drop_keeping_tail(element)
 
 
 def read_facts(tree: HtmlElement, url: str | None) -> PageFacts:
+    metas = _meta_contents(tree)
     facts = PageFacts(language=_language(tree))
-    facts.canonical_url = _absolute(_canonical(tree), url)
+    facts.canonical_url = _absolute(_canonical(tree, metas), url)
     facts.link_texts = frozenset(
         text
         for a in tree.iter("a")
@@ -80,10 +89,12 @@ def read_facts(tree: HtmlElement, url: str | None) -> PageFacts:
         if not (a.get("href") or "").startswith("#")
         and len(text := normalize(a.text_content())) >= _MIN_LINK_TEXT
     )
-    facts.published = _meta(
-        tree, "article:published_time", "og:published_time", "datepublished", "dc.date.issued"
+    facts.published = _first(
+        metas, "article:published_time", "og:published_time", "datepublished", "dc.date.issued"
     ) or _json_ld_date(tree)
-    facts.image_url = _absolute(_meta(tree, "og:image", "twitter:image", "twitter:image:src"), url)
+    facts.image_url = _absolute(
+        _first(metas, "og:image", "twitter:image", "twitter:image:src"), url
+    )
     for figure in tree.iter("figure"):
         caption = _squash(" ".join(c.text_content() for c in figure.iter("figcaption")))
         if not caption:
@@ -111,11 +122,11 @@ def _drop_keeping_tail(element: HtmlElement) -> None:
     parent.remove(element)
 
 
-def _canonical(tree: HtmlElement) -> str | None:
+def _canonical(tree: HtmlElement, metas: dict[str, str]) -> str | None:
     for link in tree.iter("link"):
         if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"):
             return str(link.get("href")).strip()
-    return _meta(tree, "og:url", "twitter:url")
+    return _first(metas, "og:url", "twitter:url")
 
 
 def _json_ld_date(tree: HtmlElement) -> str | None:
@@ -127,15 +138,20 @@ def _json_ld_date(tree: HtmlElement) -> str | None:
     return None
 
 
-def _meta(tree: HtmlElement, *names: str) -> str | None:
-    for name in names:
-        for meta in tree.iter("meta"):
-            key = meta.get("property") or meta.get("name") or meta.get("itemprop") or ""
-            key = key.strip().lower()
-            content = (meta.get("content") or "").strip()
-            if key == name and content:
-                return content
-    return None
+def _meta_contents(tree: HtmlElement) -> dict[str, str]:
+    """The page's ``<meta>`` tags as key -> content: the first non-empty one of each key."""
+    contents: dict[str, str] = {}
+    for meta in tree.iter("meta"):
+        key = meta.get("property") or meta.get("name") or meta.get("itemprop") or ""
+        content = (meta.get("content") or "").strip()
+        if content:
+            contents.setdefault(key.strip().lower(), content)
+    return contents
+
+
+def _first(metas: dict[str, str], *names: str) -> str | None:
+    """The content of the first of ``names`` the page declares."""
+    return next((metas[name] for name in names if name in metas), None)
 
 
 def _language(tree: HtmlElement) -> str | None:
@@ -161,6 +177,9 @@ def _absolute(value: str | None, base: str | None) -> str | None:
     return address if parts.scheme in {"http", "https"} and parts.netloc else None
 
 
+# The later steps compare the same texts again and again (the page's paragraphs, the body's
+# blocks, the page's links): the last few thousand results are kept.
+@functools.lru_cache(maxsize=4096)
 def normalize(text: str) -> str:
     """Words only, lower case: how texts are compared across the page and the body."""
     return " ".join(_WORDS.findall(text.casefold()))

@@ -8,6 +8,7 @@ changed is left alone, so importing anything twice changes nothing.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from contextlib import nullcontext
@@ -16,21 +17,50 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, lazyload
 
-from storyline.model import ArticleDraft, Block, content_fingerprint
+from storyline.model import ArticleDraft, content_fingerprint
 from storyline.store.schema import (
     Article,
     ArticleBlock,
     ArticleLink,
     ArticleRevision,
     ArticleSource,
+    Base,
     Outlet,
     Source,
 )
+
+# The tables themselves, for the Core statements of the save path.
+_ARTICLES = Base.metadata.tables[Article.__tablename__]
+_BLOCKS = Base.metadata.tables[ArticleBlock.__tablename__]
+_LINKS = Base.metadata.tables[ArticleLink.__tablename__]
+_REVISIONS = Base.metadata.tables[ArticleRevision.__tablename__]
+# Looking up a source or an outlet by its unique columns; built once, run with parameters.
+_OUTLET_ID = select(Outlet.id).where(Outlet.slug == bindparam("slug"))
+_SOURCE_ID = select(Source.id).where(
+    Source.kind == bindparam("kind"), Source.locator == bindparam("locator")
+)
+# What saving needs of a stored article, found by its address or by its fingerprint.
+_STORED_COLUMNS = (
+    _ARTICLES.c.id,
+    _ARTICLES.c.fingerprint,
+    _ARTICLES.c.revision,
+    _ARTICLES.c.byline,
+)
+_STORED_BY_URL = select(*_STORED_COLUMNS).where(_ARTICLES.c.canonical_url == bindparam("url"))
+_STORED_BY_FINGERPRINT = (
+    select(*_STORED_COLUMNS)
+    .where(_ARTICLES.c.fingerprint == bindparam("fingerprint"))
+    .order_by(_ARTICLES.c.id)
+    .limit(1)
+)
+# Where ids of sources and outlets are kept: the connection's and the session's info.
+_KNOWN_IDS = "storyline.known_ids"
+_INSERTED_HERE = "storyline.inserted_ids"
 
 
 class SaveStatus(StrEnum):
@@ -74,29 +104,34 @@ def save_article(
     external_id: str | None = None,
     now: datetime | None = None,
 ) -> SaveResult:
-    """Store ``draft`` once: create it, revise it, or leave it as it is."""
+    """Store ``draft`` once: create it, revise it, or leave it as it is.
+
+    In Core statements on the tables: the ORM would load the stored article with its
+    outlet, every block and every link just to compare one fingerprint, and build an
+    object per block to insert them (about half the cost of ingesting a page's article).
+    """
     now = now or datetime.now(UTC)
     text = draft.text
     fingerprint = content_fingerprint(draft.outlet, draft.title, text)
     source_id = ensure_source(session, source_kind, source_locator)
     outlet_id = ensure_outlet(session, draft.outlet) if draft.outlet else None
 
-    article = _find_existing(session, draft.url, fingerprint)
-    if article is None:
-        article = _insert_article(session, draft, text, fingerprint, outlet_id, now)
-        if article is None:  # lost a race with another writer: it is there now
-            article = _find_existing(session, draft.url, fingerprint)
-            assert article is not None
-            status = SaveStatus.UNCHANGED
+    stored = _find_existing(session, draft.url, fingerprint)
+    if stored is None:
+        article_id = _insert_article(session, draft, text, fingerprint, outlet_id, now)
+        if article_id is None:  # lost a race with another writer: it is there now
+            stored = _find_existing(session, draft.url, fingerprint)
+            assert stored is not None
+            article_id, status = stored.id, SaveStatus.UNCHANGED
         else:
             status = SaveStatus.CREATED
-    elif article.fingerprint != fingerprint:
-        _revise(session, article, draft, text, fingerprint, now)
-        status = SaveStatus.REVISED
+    elif stored.fingerprint != fingerprint:
+        article_id, status = stored.id, SaveStatus.REVISED
+        _revise(session, stored, draft, text, fingerprint, now)
     else:
-        status = SaveStatus.UNCHANGED
-    _link_source(session, article.id, source_id, external_id, now)
-    return SaveResult(article.id, status)
+        article_id, status = stored.id, SaveStatus.UNCHANGED
+    _link_source(session, article_id, source_id, external_id, now)
+    return SaveResult(article_id, status)
 
 
 def add_article_source(
@@ -130,17 +165,14 @@ def _link_source(
 
 def ensure_outlet(session: Session, name: str) -> int:
     slug = slugify(name)
-    query = select(Outlet.id).where(Outlet.slug == slug)
-    found = session.execute(query).scalar_one_or_none()
-    if found is not None:  # the common case: one statement
-        return found
-    insert_ignore(
+    return _ensure_row(
         session,
+        ("outlet", slug),
+        _OUTLET_ID,
+        {"slug": slug},
         Outlet,
-        {"name": name.strip(), "slug": slug, "created_at": datetime.now(UTC)},
-        ["slug"],
+        {"name": name.strip(), "created_at": datetime.now(UTC)},
     )
-    return session.execute(query).scalar_one()
 
 
 def get_article(session: Session, article_id: int) -> Article | None:
@@ -193,16 +225,21 @@ def slugify(name: str) -> str:
     return slug or "outlet"
 
 
-def _find_existing(session: Session, url: str | None, fingerprint: str) -> Article | None:
-    if url:
-        found = session.execute(
-            select(Article).where(Article.canonical_url == url)
-        ).scalar_one_or_none()
-        if found is not None:
-            return found
-    return session.execute(
-        select(Article).where(Article.fingerprint == fingerprint).order_by(Article.id).limit(1)
-    ).scalar_one_or_none()
+@dataclass(frozen=True)
+class _Stored:
+    """What saving needs of an article already stored: who it is and what it says."""
+
+    id: int
+    fingerprint: str
+    revision: int
+    byline: str | None
+
+
+def _find_existing(session: Session, url: str | None, fingerprint: str) -> _Stored | None:
+    row = session.execute(_STORED_BY_URL, {"url": url}).first() if url else None
+    if row is None:
+        row = session.execute(_STORED_BY_FINGERPRINT, {"fingerprint": fingerprint}).first()
+    return _Stored(*row) if row is not None else None
 
 
 def _insert_article(
@@ -212,111 +249,165 @@ def _insert_article(
     fingerprint: str,
     outlet_id: int | None,
     now: datetime,
-) -> Article | None:
-    article = Article(
-        canonical_url=draft.url,
-        fingerprint=fingerprint,
-        title=draft.title,
-        byline=draft.byline,
-        outlet_id=outlet_id,
-        published_at=draft.published_at,
-        fetched_at=now,
-        listed_at=draft.published_at or now,
-        language=draft.language,
-        site_name=draft.site_name,
-        image_url=draft.image_url,
-        text=text,
-        notes=list(draft.notes),
-        revision=1,
-        created_at=now,
-        updated_at=now,
+) -> int | None:
+    """The new article's id, or None when another writer stored it first (PostgreSQL)."""
+    statement = (
+        insert(_ARTICLES)
+        .values(
+            canonical_url=draft.url,
+            fingerprint=fingerprint,
+            title=draft.title,
+            byline=draft.byline,
+            outlet_id=outlet_id,
+            published_at=draft.published_at,
+            fetched_at=now,
+            listed_at=draft.published_at or now,
+            language=draft.language,
+            site_name=draft.site_name,
+            image_url=draft.image_url,
+            text=text,
+            notes=list(draft.notes),
+            revision=1,
+            created_at=now,
+            updated_at=now,
+        )
+        .returning(_ARTICLES.c.id)
     )
-    article.blocks = _block_rows(draft.blocks)
-    article.links = [
-        ArticleLink(position=i, kind=link.kind, text=link.text, url=link.url)
-        for i, link in enumerate(draft.links)
-    ]
     # Another writer may insert the same article between the lookup and this insert only
     # on PostgreSQL: a SQLite write transaction (BEGIN IMMEDIATE) excludes every other
     # writer, so there the savepoint (two more statements per article) is not needed.
     concurrent = session.get_bind().dialect.name != "sqlite"
     try:
         with session.begin_nested() if concurrent else nullcontext():
-            session.add(article)
-            session.flush()
+            article_id: int = session.execute(statement).scalar_one()
     except IntegrityError:
         if not concurrent:
             raise
         return None
-    session.add(_revision_row(article.id, 1, draft, text, fingerprint, now))
-    return article
+    _insert_body(session, article_id, draft)
+    _insert_revision(session, article_id, 1, draft, text, fingerprint, now)
+    return article_id
 
 
 def _revise(
     session: Session,
-    article: Article,
+    stored: _Stored,
     draft: ArticleDraft,
     text: str,
     fingerprint: str,
     now: datetime,
 ) -> None:
-    article.revision += 1
-    article.title = draft.title
-    article.text = text
-    article.fingerprint = fingerprint
-    article.updated_at = now
-    article.byline = draft.byline or article.byline
-    article.blocks = _block_rows(draft.blocks)
-    article.links = [
-        ArticleLink(position=i, kind=link.kind, text=link.text, url=link.url)
-        for i, link in enumerate(draft.links)
-    ]
-    session.add(_revision_row(article.id, article.revision, draft, text, fingerprint, now))
-    session.flush()
+    revision = stored.revision + 1
+    session.execute(
+        update(_ARTICLES)
+        .where(_ARTICLES.c.id == stored.id)
+        .values(
+            revision=revision,
+            title=draft.title,
+            text=text,
+            fingerprint=fingerprint,
+            updated_at=now,
+            byline=draft.byline or stored.byline,
+        )
+    )
+    session.execute(delete(_BLOCKS).where(_BLOCKS.c.article_id == stored.id))
+    session.execute(delete(_LINKS).where(_LINKS.c.article_id == stored.id))
+    _insert_body(session, stored.id, draft)
+    _insert_revision(session, stored.id, revision, draft, text, fingerprint, now)
 
 
-def _block_rows(blocks: tuple[Block, ...]) -> list[ArticleBlock]:
-    rows = []
+def _insert_body(session: Session, article_id: int, draft: ArticleDraft) -> None:
+    """The article's blocks, with their offsets into its text, and its links."""
+    blocks = []
     start = 0
-    for position, block in enumerate(blocks):
-        rows.append(
-            ArticleBlock(position=position, kind=str(block.kind), start=start, text=block.text)
+    for position, block in enumerate(draft.blocks):
+        blocks.append(
+            {
+                "article_id": article_id,
+                "position": position,
+                "kind": str(block.kind),
+                "start": start,
+                "text": block.text,
+            }
         )
         start += len(block.text) + 2  # blocks are joined by a blank line
-    return rows
+    if blocks:
+        session.execute(insert(_BLOCKS), blocks)
+    links = [
+        {
+            "article_id": article_id,
+            "position": i,
+            "kind": link.kind,
+            "text": link.text,
+            "url": link.url,
+        }
+        for i, link in enumerate(draft.links)
+    ]
+    if links:
+        session.execute(insert(_LINKS), links)
 
 
-def _revision_row(
+def _insert_revision(
+    session: Session,
     article_id: int,
     number: int,
     draft: ArticleDraft,
     text: str,
     fingerprint: str,
     now: datetime,
-) -> ArticleRevision:
-    return ArticleRevision(
-        article_id=article_id,
-        number=number,
-        title=draft.title,
-        text=text,
-        blocks=[{"kind": str(b.kind), "text": b.text} for b in draft.blocks],
-        fingerprint=fingerprint,
-        created_at=now,
+) -> None:
+    session.execute(
+        insert(_REVISIONS).values(
+            article_id=article_id,
+            number=number,
+            title=draft.title,
+            text=text,
+            blocks=[{"kind": str(b.kind), "text": b.text} for b in draft.blocks],
+            fingerprint=fingerprint,
+            created_at=now,
+        )
     )
 
 
 def ensure_source(session: Session, kind: str, locator: str) -> int:
-    query = select(Source.id).where(Source.kind == kind, Source.locator == locator)
-    found = session.execute(query).scalar_one_or_none()
-    if found is not None:  # the common case: one statement
-        return found
-    insert_ignore(
+    return _ensure_row(
         session,
+        ("source", kind, locator),
+        _SOURCE_ID,
+        {"kind": kind, "locator": locator},
         Source,
-        {"kind": kind, "locator": locator, "created_at": datetime.now(UTC)},
-        ["kind", "locator"],
+        {"created_at": datetime.now(UTC)},
     )
-    return session.execute(query).scalar_one()
+
+
+def _ensure_row(
+    session: Session,
+    key: tuple[str, ...],
+    query: Select[Any],
+    unique: dict[str, Any],
+    model: type[Any],
+    values: dict[str, Any],
+) -> int:
+    """The id of the row ``query`` finds by its ``unique`` columns, inserted with them and
+    ``values`` when there is none.
+
+    Ids are kept per database connection, since every article asks for its source and
+    outlet again. Storyline never deletes a source or an outlet, so an id that another
+    transaction committed stays right for good; one inserted by this session is only kept
+    from a later transaction on, as a rollback would take the row away again.
+    """
+    known: dict[tuple[str, ...], int] = session.connection().info.setdefault(_KNOWN_IDS, {})
+    if key in known:
+        return known[key]
+    found: int | None = session.execute(query, unique).scalar_one_or_none()
+    if found is None:
+        insert_ignore(session, model, unique | values, list(unique))
+        session.info.setdefault(_INSERTED_HERE, set()).add(key)
+        inserted: int = session.execute(query, unique).scalar_one()
+        return inserted
+    if key not in session.info.get(_INSERTED_HERE, ()):
+        known[key] = found
+    return found
 
 
 def insert_ignore(
@@ -324,8 +415,13 @@ def insert_ignore(
 ) -> None:
     """INSERT … ON CONFLICT DO NOTHING on either database."""
     dialect = session.get_bind().dialect.name
+    session.execute(_insert_ignoring(dialect, model.__tablename__, tuple(conflict)), values)
+
+
+@functools.lru_cache(maxsize=64)
+def _insert_ignoring(dialect: str, table: str, conflict: tuple[str, ...]) -> Any:
+    """The statement for :func:`insert_ignore`, built once per table; its values are
+    parameters of each execution."""
     module = postgresql if dialect == "postgresql" else sqlite
-    statement = (
-        module.insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict)
-    )
-    session.execute(statement)
+    statement = module.insert(Base.metadata.tables[table])
+    return statement.on_conflict_do_nothing(index_elements=list(conflict))

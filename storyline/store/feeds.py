@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import CursorResult, and_, false, func, or_, select, update
+from sqlalchemy import CursorResult, and_, bindparam, false, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from storyline.store.articles import ensure_source
@@ -269,44 +269,87 @@ def reserve_pending_entries(
     return reserved
 
 
+@dataclass(frozen=True)
+class ClaimedEntry:
+    """An entry this worker may work on, with what processing it needs of its feed."""
+
+    id: int
+    entry_key: str
+    url: str | None
+    payload: dict[str, Any]
+    attempts: int
+    article_id: int | None
+    feed_url: str
+    feed_title: str | None
+
+
+# The statements of processing an entry, built once and run with parameters: one entry
+# and its feed's address and title; the same, only while held under a lease token; done.
+_ENTRY = (
+    select(
+        FeedEntry.id,
+        FeedEntry.entry_key,
+        FeedEntry.url,
+        FeedEntry.payload,
+        FeedEntry.attempts,
+        FeedEntry.article_id,
+        Feed.url,
+        Feed.title,
+    )
+    .join(Feed, Feed.id == FeedEntry.feed_id)
+    .where(FeedEntry.id == bindparam("entry_id"))
+)
+_HELD_ENTRY = _ENTRY.where(
+    FeedEntry.status == "pending",
+    FeedEntry.lease_token == bindparam("token"),
+    FeedEntry.lease_until >= bindparam("now"),
+)
+_FINISH_ENTRY = (
+    update(FeedEntry)
+    .where(FeedEntry.id == bindparam("entry_id"))
+    .values(
+        status="done",
+        article_id=bindparam("article_id"),
+        lease_until=None,
+        updated_at=bindparam("updated_at"),
+        last_error=None,
+    )
+    .execution_options(synchronize_session=False)
+)
+
+
 def claim_entry(
     session: Session, entry_id: int, now: datetime, lease: timedelta, token: str | None = None
-) -> FeedEntry | None:
+) -> ClaimedEntry | None:
     """The entry, when this worker may work on it: reserved under ``token`` and still
     leased (a read: the reservation already wrote the lease), or, without a token, pending
-    with no lease in force (then the lease is taken here). None otherwise."""
+    with no lease in force (then the lease is taken here). None otherwise.
+
+    One query reads the entry and its feed's address and title, as plain columns.
+    """
     if token:
-        return session.execute(
-            select(FeedEntry).where(
+        query, parameters = _HELD_ENTRY, {"entry_id": entry_id, "token": token, "now": now}
+    else:
+        claimed: CursorResult[Any] = session.execute(  # type: ignore[assignment]
+            update(FeedEntry)
+            .where(
                 FeedEntry.id == entry_id,
                 FeedEntry.status == "pending",
-                FeedEntry.lease_token == token,
-                FeedEntry.lease_until >= now,
+                or_(FeedEntry.lease_until.is_(None), FeedEntry.lease_until < now),
             )
-        ).scalar_one_or_none()
-    claimed: CursorResult[Any] = session.execute(  # type: ignore[assignment]
-        update(FeedEntry)
-        .where(
-            FeedEntry.id == entry_id,
-            FeedEntry.status == "pending",
-            or_(FeedEntry.lease_until.is_(None), FeedEntry.lease_until < now),
+            .values(lease_until=now + lease, lease_token=new_token())
+            .execution_options(synchronize_session=False)
         )
-        .values(lease_until=now + lease, lease_token=new_token())
-        .execution_options(synchronize_session=False)
-    )
-    if claimed.rowcount != 1:
-        return None
-    return session.get(FeedEntry, entry_id, populate_existing=True)
+        if claimed.rowcount != 1:
+            return None
+        query, parameters = _ENTRY, {"entry_id": entry_id}
+    row = session.execute(query, parameters).first()
+    return ClaimedEntry(*row) if row is not None else None
 
 
 def finish_entry(session: Session, entry_id: int, article_id: int, now: datetime) -> None:
     session.execute(
-        update(FeedEntry)
-        .where(FeedEntry.id == entry_id)
-        .values(
-            status="done", article_id=article_id, lease_until=None, updated_at=now, last_error=None
-        )
-        .execution_options(synchronize_session=False)
+        _FINISH_ENTRY, {"entry_id": entry_id, "article_id": article_id, "updated_at": now}
     )
 
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from storyline.crawl import Crawler
+from storyline.crawl.parsing import PARSING
+from storyline.settings import Settings
 from storyline.store import Database, get_article, list_articles, list_revisions
 from storyline.store.feeds import add_feed, get_feed, set_feed_state
 from storyline.store.schema import ArticleSource, FeedEntry
@@ -212,3 +217,51 @@ def test_an_unreadable_robots_txt_defers_the_fetch_and_says_why(
     assert outcome.status == "failed"
     assert "could not be read (HTTP 503" in (outcome.reason or "")
     assert "/feed.xml" not in fixture_server.hits
+
+
+@pytest.mark.postgres
+def test_an_entry_that_fails_to_store_is_retried_soon_not_held_by_its_lease(
+    crawl_settings: Settings, postgres_database: Database, fixture_server: FixtureServer
+) -> None:
+    # PostgreSQL keeps outlet names of up to 200 characters: this page's cannot be stored.
+    site = NewsSite(fixture_server, outlet="The Tessaly Ward Harbor Gazette " * 8)
+    site.add_story("quay-works", "Quay works begin")
+    crawler = Crawler(crawl_settings, postgres_database)
+    try:
+        [(entry_id, token)] = crawler.check_feed(_subscribe(crawler, site.feed_url)).entries
+        started = datetime.now(UTC)
+        outcome = crawler.process_entry(entry_id, token)
+    finally:
+        crawler.close()
+    assert outcome.status == "retry"
+    assert outcome.reason is not None and "too long" in outcome.reason
+    assert "\n" not in outcome.reason
+    with postgres_database.read() as session:
+        entry = session.get(FeedEntry, entry_id)
+        assert entry is not None
+        assert (entry.status, entry.attempts, entry.last_error) == ("pending", 1, outcome.reason)
+        # Retried within a minute, not when the five-minute lease of the job runs out.
+        assert entry.lease_until is not None
+        assert timedelta(seconds=20) < entry.lease_until - started < timedelta(seconds=60)
+
+
+def test_two_threads_never_parse_pages_at_once(
+    crawler: Crawler, site: NewsSite, fixture_server: FixtureServer, database: Database
+) -> None:
+    # lxml trees parsed in two threads at once can corrupt each other (see crawl.parsing):
+    # a thread that has fetched its page waits while another one parses.
+    site.add_story("ferry-fares", "Ferry fares to fall in June")
+    [(entry_id, token)] = crawler.check_feed(_subscribe(crawler, site.feed_url)).entries
+    outcomes: list[str] = []
+    worker = threading.Thread(
+        target=lambda: outcomes.append(crawler.process_entry(entry_id, token).status)
+    )
+    with PARSING:  # another thread is parsing
+        worker.start()
+        deadline = time.monotonic() + 10
+        while "/news/ferry-fares" not in fixture_server.hits and time.monotonic() < deadline:
+            time.sleep(0.01)
+        worker.join(0.5)
+        assert worker.is_alive() and outcomes == []  # fetched, and waiting to parse
+    worker.join(10)
+    assert outcomes == ["stored"]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import event, func, select
 
 from storyline.model import ArticleDraft, Block, BlockKind, Link
 from storyline.store import (
@@ -127,3 +128,67 @@ def test_undated_article_lists_by_when_it_was_fetched(database: Database) -> Non
         assert article is not None
         assert article.published_at is None
         assert article.listed_at == article.fetched_at
+
+
+def test_a_revision_replaces_the_blocks_and_links_and_keeps_a_known_byline(
+    database: Database,
+) -> None:
+    url = "https://courier.example/bridge"
+    first = _save(database, _draft(url=url, byline="Ada Quill"))
+    changed = _draft(
+        url=url,
+        blocks=(
+            Block(BlockKind.PARAGRAPH, "The bridge reopened on Tuesday after two years."),
+            Block(BlockKind.HEADING, "Tolls"),
+            Block(BlockKind.PARAGRAPH, "Crossing stays free until June."),
+        ),
+        links=(),
+    )
+    assert _save(database, changed).status is SaveStatus.REVISED
+    with database.read() as session:
+        article = get_article(session, first.article_id)
+        assert article is not None
+        assert article.byline == "Ada Quill"
+        assert [(b.position, b.kind, b.text) for b in article.blocks] == [
+            (0, "paragraph", "The bridge reopened on Tuesday after two years."),
+            (1, "heading", "Tolls"),
+            (2, "paragraph", "Crossing stays free until June."),
+        ]
+        for block in article.blocks:
+            assert article.text[block.start : block.start + len(block.text)] == block.text
+        assert article.links == []
+        revisions = list_revisions(session, first.article_id)
+        assert [len(r.blocks) for r in revisions] == [4, 3]
+        assert revisions[1].text == article.text
+
+
+def test_an_outlet_and_source_from_a_rolled_back_save_are_not_reused(database: Database) -> None:
+    with pytest.raises(RuntimeError), database.write() as session:
+        save_article(
+            session, _draft(outlet="Marsh Weekly"), source_kind="file", source_locator="/m.txt"
+        )
+        raise RuntimeError("the transaction fails after the save")
+    result = _save(database, _draft(outlet="Marsh Weekly"), locator="/m.txt")
+    assert result.status is SaveStatus.CREATED
+    with database.read() as session:
+        article = get_article(session, result.article_id)
+        assert article is not None and article.outlet is not None
+        assert article.outlet.name == "Marsh Weekly"
+        assert session.execute(select(func.count(ArticleSource.source_id))).scalar_one() == 1
+
+
+def test_known_outlets_and_sources_are_not_looked_up_again(database: Database) -> None:
+    _save(database, _draft())
+    _save(database, _draft(title="Ferry fares fall"))  # found, committed by the first save
+    statements: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(statement)
+
+    event.listen(database.write_engine, "before_cursor_execute", record)
+    try:
+        assert _save(database, _draft(title="Tram works begin")).status is SaveStatus.CREATED
+    finally:
+        event.remove(database.write_engine, "before_cursor_execute", record)
+    assert statements  # the save itself ran
+    assert not [s for s in statements if "FROM outlets" in s or "FROM sources" in s]
