@@ -158,7 +158,6 @@ class Placer:
                 for entry in prepared:
                     self._place_one(session, entry, now)
             done += len(prepared)
-        self.index.save()
         return done
 
     def _prepare(self, items: Sequence[PlacementInput]) -> list[_Prepared]:

@@ -1,18 +1,19 @@
 """The process's nearest-neighbour index of stored articles, kept level with the database.
 
 The database is the source of truth: every vector is an ``article_vectors`` row. The
-index under ``STORYLINE_HOME/index`` is a cache of them (:class:`VectorIndex`): opened
-at first use (rebuilt from the rows when missing or corrupt), then caught up with the rows
-written since by any process on any machine, before each search. Rows are read past the
-last row id the index holds, and again over a short look-back window, because on
-PostgreSQL a row with a smaller id can commit after a larger one; rows of that window
-already indexed are skipped. One process at a time saves the index (a file lock), so a
-restart reads little from the database.
+index under ``STORYLINE_HOME/index`` is a cache of them (:class:`VectorIndex`), shared by
+the processes of one machine: a placer's ``add`` is on disk and visible to the others at
+once. The index is opened at first use (rebuilt from the rows when missing or corrupt),
+then, before each search, caught up with the articles that processes on *other* machines
+placed: the vector rows past the last row id this process has read, and again over a short
+look-back window, because on PostgreSQL a row with a smaller id can commit after a larger
+one. Rows of articles already indexed are skipped, so each vector is written once per
+machine; a revised article's new vector is indexed by the placer that embeds it (on another
+machine's index, the old vector stays until the next rebuild).
 """
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import threading
@@ -31,8 +32,6 @@ from storyline.stories.index import VectorIndex
 LOOKBACK_ROWS = 512
 # Rows read from the database per catch-up query.
 CATCH_UP_BATCH = 5_000
-# New rows after which a catch-up saves the index to disk.
-SAVE_EVERY = 2_000
 SYNCED = "synced.json"
 
 
@@ -45,7 +44,6 @@ class ArticleIndex:
         self.dimensions = dimensions
         self._index: VectorIndex | None = None
         self._last_row = 0
-        self._unsaved = 0
         self._lock = threading.RLock()
 
     def search(
@@ -58,7 +56,7 @@ class ArticleIndex:
         return [(article_id, score) for article_id, score in found if article_id != exclude][:k]
 
     def add(self, article_id: int, vector: npt.ArrayLike) -> None:
-        """Index a vector this process just stored (the catch-up will see its row again)."""
+        """Index a vector this process just stored (durable at once: see the index)."""
         with self._lock:
             self.catch_up().add([article_id], np.asarray(vector, dtype=np.float32)[None, :])
 
@@ -71,41 +69,21 @@ class ArticleIndex:
             with self.database.read() as session:
                 after = max(0, self._last_row - LOOKBACK_ROWS)
                 while rows := vectors_after(session, after, CATCH_UP_BATCH):
-                    fresh = [
-                        (article_id, data)
-                        for row_id, article_id, data in rows
-                        if row_id > self._last_row or article_id not in index
-                    ]
+                    fresh = {
+                        article_id: data for _, article_id, data in rows if article_id not in index
+                    }
                     if fresh:
                         index.add(
-                            [article_id for article_id, _ in fresh],
-                            np.stack([vector_from_bytes(data) for _, data in fresh]),
+                            list(fresh),
+                            np.stack([vector_from_bytes(data) for data in fresh.values()]),
                         )
-                        self._unsaved += len(fresh)
                     after = rows[-1][0]
-                    self._last_row = max(self._last_row, after)
                     if len(rows) < CATCH_UP_BATCH:
                         break
-            if self._unsaved >= SAVE_EVERY:
-                self.save()
+                if after > self._last_row:
+                    self._last_row = after
+                    _write_json(self.folder / SYNCED, {"last_row": after})
             return index
-
-    def save(self) -> bool:
-        """Write the index to disk unless another process is writing it; returns whether
-        it was written."""
-        with self._lock:
-            if self._index is None:
-                return False
-            self.folder.mkdir(parents=True, exist_ok=True)
-            with open(self.folder / "write.lock", "a+") as lock:
-                try:
-                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                except BlockingIOError:
-                    return False
-                self._index.save()
-                _write_json(self.folder / SYNCED, {"last_row": self._last_row})
-            self._unsaved = 0
-            return True
 
     def _open(self) -> VectorIndex:
         last_rows: list[int] = []

@@ -20,11 +20,11 @@ sentence-transformers folder (settings ``STORYLINE_EMBEDDING_MODEL``,
 
 Measured by ``python bench/embed_throughput.py`` over 400 real news texts (title and
 lead; the figures are in ``docs/benchmarks.md``): against the torch model, ``onnx`` has a
-cosine of 1.0000 at worst and ``onnx-int8`` 0.987 at worst (mean 0.994), within the 0.98
-asked for; in the same run, on two busy cores, ``onnx-int8`` embedded about 3.5 times and
-``onnx`` 1.8 times as many articles per CPU-second as torch. So ``auto`` is
-``onnx-int8``; ``onnx`` is there for a model or a use that needs the exact vectors, and
-``torch`` for a model that cannot be exported.
+cosine of 1.0000 at worst and ``onnx-int8`` 0.987 at worst (1st percentile 0.990, mean
+0.994), within the 0.98 asked for. In the same run, on two cores that other work loaded
+five times over, ``onnx-int8`` embedded 42 articles per CPU-second, 3.7 times as many as
+torch (``onnx``: 1.8 times). So ``auto`` is ``onnx-int8``; ``onnx`` is there for a use
+that needs the exact vectors, and ``torch`` for a model that cannot be exported.
 
 Vectors are stored as float16 (:func:`vector_to_bytes`, 768 bytes for 384 dimensions):
 over the same texts the round trip kept a cosine of at least 0.9999999 to the float32
@@ -57,10 +57,10 @@ def article_text_for_embedding(title: str, text: str, lead_words: int = LEAD_WOR
     News puts what an article is about in its title and first paragraphs; the rest adds
     detail that the model, which reads at most 256 word pieces, would mostly cut anyway.
     Measured with ``python bench/embed_lead.py`` (772 ECB+ documents: are an article's 10
-    nearest neighbours about the same event?): precision 0.832 with 40 words, 0.859 with
-    80, 0.873 with 120, 0.869 with 160 and 0.865 with the whole text up to the model's
-    limit, which embedded 1.6 times slower than 120 words. One value, chosen among five on
-    a development set, so little room to over-fit.
+    nearest neighbours about the same event?): precision 0.836 with 40 words, 0.863 with
+    80, 0.874 with 120, 0.871 with 160 and 0.869 with 400 (the whole text up to the
+    model's limit), which embedded 2.5 times slower than 120 words. One value, chosen
+    among five on a development set, so little room to over-fit.
     """
     title = " ".join(title.split())
     lead = " ".join(text.split()[:lead_words])
@@ -217,10 +217,11 @@ class _TorchEncoder:
 class _OnnxEncoder:
     """The exported graph on ONNX Runtime, fed by the model's own fast tokenizer.
 
-    Each text runs alone, unpadded: on two busy cores that embedded twice as many articles
-    a second as batches of 32 did (int8, 64 real articles), and it makes a text's vector
-    independent of the texts beside it, which the int8 graph's per-call activation scales
-    otherwise are not (cosine 0.98 to 0.99 between a text alone and in a batch).
+    Each text runs alone, unpadded: on two busy cores that embedded 1.8 times as many
+    articles per CPU-second as padded batches of 32 (int8, 64 real news texts of 120
+    words), and it makes a text's vector independent of the texts beside it, which the
+    int8 graph's per-call activation scales otherwise are not (cosine 0.98 to 0.99
+    between a text alone and in a batch).
     """
 
     def __init__(self, model_folder: Path, cache_dir: Path, quantised: bool) -> None:

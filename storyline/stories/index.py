@@ -40,10 +40,12 @@ rebuilt, not loaded. A batch that a crash cut short can only be the log's last: 
 ignored, and the next writer cuts it off; a damaged batch with good ones after it means
 the log was damaged after it was written, and the index is rebuilt.
 
-Parameters, measured with ``python bench/ann_index.py`` (figures in
-``docs/benchmarks.md``): vectors kept as float16 (half the memory of float32; the
-lost: see the benchmark), 32 links a node, 80 candidates while building and
-``EXPANSION_SEARCH`` while searching.
+Parameters, measured with ``python bench/ann_index.py`` at a million synthetic
+384-dimension vectors (figures in ``docs/benchmarks.md``): vectors kept as float16 (half
+the memory of float32), 32 links a node, 80 candidates while building, 128 while
+searching. That gave recall@10 0.962 against exact search at 0.7 ms a query (p50; 0.959
+with 96 candidates, 0.894 with 64), about 1.1 GiB in memory and 1 GiB on disk, and an
+add (log, fsync, graph) of about 5 ms.
 """
 
 from __future__ import annotations
@@ -76,7 +78,7 @@ LOCK = ".lock"
 _FORMAT = 2
 CONNECTIVITY = 32
 EXPANSION_ADD = 80
-EXPANSION_SEARCH = 96
+EXPANSION_SEARCH = 128
 COMPACT_AFTER = 10_000
 _DROPPED = -1
 _REBUILD_BATCH = 10_000

@@ -100,16 +100,22 @@ class Background:
         log.info("background work stopped (%s)", self.worker_id)
 
     def tick(self) -> tuple[int, int]:
-        """Queue due feed checks and pending entries (their counts are returned), and
-        articles waiting for analysis or for placing in stories."""
+        """Queue due feed checks and pending entries (their counts are returned); once the
+        queue has drained, articles waiting for analysis or for placing in stories.
+
+        Fetching and storing come first: analysis is reserved only when no job is waiting,
+        so that its leases do not run out behind a backlog of entries and a crawl is not
+        slowed by analysis that can run a moment later.
+        """
         self._beat()
         queued = self.jobs.enqueue_due()
-        analyses = self.jobs.enqueue_analysis()
-        if analyses:
-            log.info("queued %s articles for analysis", analyses)
-        placements = self.jobs.enqueue_placement()
-        if placements:
-            log.info("queued %s articles for placing in stories", placements)
+        if self.jobs.queue.pending_count() == 0:
+            analyses = self.jobs.enqueue_analysis()
+            if analyses:
+                log.info("queued %s articles for analysis", analyses)
+            placements = self.jobs.enqueue_placement()
+            if placements:
+                log.info("queued %s articles for placing in stories", placements)
         return queued
 
     def _tick_forever(self) -> None:
