@@ -34,8 +34,10 @@ from wordfreq import get_frequency_dict, zipf_frequency
 Vector = npt.NDArray[np.float32]
 
 DIMENSIONS = 384
-# How many terms an article keeps, and a story (the rest are pruned from the sums).
-ARTICLE_TERMS = 60
+# How many terms an article keeps, and a story (the rest are pruned from the sums). On
+# ECB+, 150 terms told the two events of a topic apart a little better than 60 or 30
+# (pair AUC 0.889, 0.883, 0.875) and raised every held-out figure of the tuning script.
+ARTICLE_TERMS = 150
 STORY_TERMS = 300
 STORY_ENTITIES = 120
 STORY_TITLES = 24

@@ -42,8 +42,11 @@ from storyline.stories.clustering import (
 # faiss's bundled type stubs lag its API.
 faiss: Any = _faiss
 
+# 16 links a node and 64 candidates while inserting, as storyline.stories.index; a search
+# asks for few neighbours, so 32 candidates while searching.
 _LINKS = 16
 _EXPANSION = 64
+_EXPANSION_SEARCH = 32
 _DROPPED = -1
 
 
@@ -61,7 +64,7 @@ class CentroidIndex:
     def _new_graph(self) -> None:
         self._graph = faiss.IndexHNSWFlat(self.dimensions, _LINKS, faiss.METRIC_INNER_PRODUCT)
         self._graph.hnsw.efConstruction = _EXPANSION
-        self._graph.hnsw.efSearch = _EXPANSION
+        self._graph.hnsw.efSearch = _EXPANSION_SEARCH
         self._ids = np.zeros(1024, dtype=np.int64)
         self._row_of: dict[int, int] = {}
         self._dropped = 0
@@ -104,7 +107,7 @@ class CentroidIndex:
         """Up to ``k`` story ids, most similar centroid first."""
         if not self._row_of:
             return []
-        wanted = min(int(self._graph.ntotal), 2 * k + 8)
+        wanted = min(int(self._graph.ntotal), k + k // 2 + 4)  # room for dropped rows
         _, rows = self._graph.search(np.asarray(vector, dtype=np.float32).reshape(1, -1), wanted)
         found = [int(self._ids[row]) for row in rows[0] if row >= 0]
         return [story_id for story_id in found if story_id != _DROPPED][:k]
@@ -164,11 +167,12 @@ class OnlineClusterer:
             doc.vector, (doc.published_at, doc.published_at), self._story_index, self.stories, level
         )
         decision = assign(doc, candidates, self.params)
+        near_lines: list[StorySummary] | None = None
         if decision.story_id is None:
             story = StorySummary.empty(self._new_id(), self.dimensions)
             self.stories[story.story_id] = story
             absorb(story, doc)
-            self._place_in_storyline(story)
+            near_lines = self._place_in_storyline(story)
         else:
             story = self.stories[decision.story_id]
             absorb(story, doc)
@@ -184,7 +188,7 @@ class OnlineClusterer:
             self._reconsider_storyline(story)
         line = self.storylines[self.storyline_of[story.story_id]]
         if decision.story_id is None or doubled or line.count & (line.count - 1) == 0:
-            self._merge_storylines(line)
+            self._merge_storylines(line, near_lines)
         return decision
 
     def load(
@@ -267,7 +271,7 @@ class OnlineClusterer:
         level: LevelParams,
     ) -> list[StorySummary]:
         found = []
-        for story_id in index.search(vector, 3 * self.params.candidates):
+        for story_id in index.search(vector, 2 * self.params.candidates):
             summary = table.get(story_id)
             if summary is None:
                 continue
@@ -295,8 +299,8 @@ class OnlineClusterer:
         self, story: StorySummary, candidates: Iterable[StorySummary]
     ) -> StorySummary:
         for other in candidates:
-            if other.story_id == story.story_id or other.story_id not in self.stories:
-                continue
+            if other.story_id == story.story_id or self.stories.get(other.story_id) is not other:
+                continue  # the story itself, or merged or split since it was fetched
             if should_merge(story, other, self.params):
                 story = self._merge(story, other)
         return story
@@ -343,7 +347,8 @@ class OnlineClusterer:
 
     # -- storylines -------------------------------------------------------------------
 
-    def _place_in_storyline(self, story: StorySummary) -> None:
+    def _place_in_storyline(self, story: StorySummary) -> list[StorySummary]:
+        """Put a new story in a storyline; the candidate storylines are returned."""
         level = self.params.storyline
         span = (story.first_at, story.last_at)
         candidates = self._candidates(
@@ -360,6 +365,7 @@ class OnlineClusterer:
         self.storyline_of[story.story_id] = line.story_id
         self._stories_of_line[line.story_id].add(story.story_id)
         self._reindex("line", line, self._line_index)
+        return candidates
 
     def _reconsider_storyline(self, story: StorySummary) -> None:
         """Move a grown story to a storyline that now fits it better than its own."""
@@ -397,14 +403,19 @@ class OnlineClusterer:
         self._indexed_count.pop(("line", line_id), None)
         self._reindex("line", line, self._line_index)
 
-    def _merge_storylines(self, line: StorySummary) -> None:
+    def _merge_storylines(
+        self, line: StorySummary, near: Sequence[StorySummary] | None = None
+    ) -> None:
+        """Merge ``line`` with near storylines of the same subject (``near``, or searched)."""
         level = self.params.storyline
         span = (line.first_at, line.last_at)
-        for other in self._candidates(
-            line.centroid, span, self._line_index, self.storylines, level
-        ):
+        if near is None:
+            near = self._candidates(line.centroid, span, self._line_index, self.storylines, level)
+        for other in near:
             if other.story_id == line.story_id or line.story_id not in self.storylines:
                 continue
+            if self.storylines.get(other.story_id) is not other:
+                continue  # merged into another since it was fetched
             if compare(line, other, level, detail=False).score >= level.merge:
                 kept, gone = (line, other) if line.count >= other.count else (other, line)
                 self._merge_lines(kept, gone)

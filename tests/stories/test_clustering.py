@@ -220,10 +220,37 @@ def test_articles_that_each_start_a_story_are_merged_into_one() -> None:
     assert _groups(clusterer.story_of_article()) == _groups(_gold(docs))
 
 
+def test_a_story_that_took_in_two_events_splits_as_it_grows() -> None:
+    """Every article joins the nearest story here, so the first story takes both events."""
+    params = dataclasses.replace(PARAMS, story=dataclasses.replace(PARAMS.story, join=-5.0))
+    flood, strike = _event_docs("flood", 1), _event_docs("strike", 100)
+    clusterer = OnlineClusterer(params)
+    for pair in zip(flood, strike, strict=True):
+        for doc in pair:
+            clusterer.add(doc)
+    assert clusterer.splits == 1
+    assert _groups(clusterer.story_of_article()) == _groups(_gold(flood + strike))
+
+
 def test_the_batch_rebuild_gives_the_same_stories() -> None:
     docs = _event_docs("flood", 1) + _event_docs("strike", 100, start=None)
     rebuilt = batch_cluster(reversed(docs))
     assert _groups(rebuilt.story_of_article()) == _groups(_gold(docs))
+
+
+def test_a_clusterer_restarted_from_stored_summaries_goes_on_where_it_stopped() -> None:
+    flood, strike = _event_docs("flood", 1), _event_docs("strike", 100)
+    first = OnlineClusterer()
+    for doc in flood[:5] + strike[:5]:
+        first.add(doc)
+    stored = [StorySummary.from_json(s.to_json()) for s in first.stories.values()]
+    lines = [StorySummary.from_json(s.to_json()) for s in first.storylines.values()]
+    again = OnlineClusterer()
+    again.load(stored, lines, dict(first.storyline_of))
+    again.add(flood[5])
+    again.add(strike[5])
+    assert _groups(again.story_of_article()) == _groups(_gold(flood + strike))
+    assert set(again.stories) == set(first.stories)
 
 
 def test_a_story_has_a_title_hashtags_outlets_a_time_span_and_survives_json() -> None:
