@@ -28,13 +28,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
-from sqlalchemy import text, update
+from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from storyline.related import ArticleIndex, shared_index
 from storyline.settings import Settings
 from storyline.store import Database
-from storyline.store.schema import Article, Placement
+from storyline.store.schema import Article, Placement, Story, Storyline
 from storyline.store.stories import (
     CopyRow,
     PlacementInput,
@@ -68,6 +68,7 @@ from storyline.stories.clustering import (
     Explanation,
     assign,
     assign_storyline,
+    compare,
     should_merge,
     split_if_drifted,
     story_hashtags,
@@ -252,6 +253,7 @@ class Placer:
             storyline_id = self._storyline_for(session, summary, rows, now)
             fresh = StoryRow(story_id, storyline_id, "", now, now, 0, 0, b"")
             _save_summary(session, fresh, summary, now, storyline_id=storyline_id)
+            self._merge_storylines(session, storyline_id, _lines_of(rows), now)
             reason = {"sentence": "a new story", "score": round(decision.score, 4)}
             if decision.explanation is not None:
                 reason["closest"] = _explanation(decision.explanation)
@@ -266,6 +268,8 @@ class Placer:
         self._grow_storyline(session, row.storyline_id, doc, now)
         if summary.count in SPLIT_CHECKS:
             self._split_if_drifted(session, row, summary, doc, now)
+        if row.storyline_id is not None and summary.count & (summary.count - 1) == 0:
+            self._merge_storylines(session, row.storyline_id, _lines_of(rows), now)
         assert decision.explanation is not None
         return row.id, _explanation(decision.explanation)
 
@@ -310,6 +314,52 @@ class Placer:
         own.story_id = storyline_id
         save_storyline(session, storyline_id, state=own.to_json().encode())
         return storyline_id
+
+    def _merge_storylines(
+        self, session: Session, line_id: int, near: set[int], now: datetime
+    ) -> None:
+        """Merge storyline ``line_id`` with the ``near`` ones that score as the same subject
+        (the larger one stays; the other's stories move to it and its id redirects)."""
+        rows = load_storylines(session, near | {line_id})
+        if line_id not in rows:
+            return
+        level = PARAMS.storyline
+        line = _line_summary(rows[line_id])
+        for other_id in sorted(near - {line_id}):
+            other_row = rows.get(other_id)
+            if other_row is None or other_row.merged_into_id is not None:
+                continue
+            other = _line_summary(other_row)
+            if compare(line, other, level, detail=False).score < level.merge:
+                continue
+            kept, gone = (line, other) if line.count >= other.count else (other, line)
+            combine(kept, gone)
+            session.execute(
+                update(Story)
+                .where(Story.storyline_id == gone.story_id)
+                .values(storyline_id=kept.story_id)
+            )
+            session.execute(
+                update(Storyline)
+                .where(
+                    or_(Storyline.id == gone.story_id, Storyline.merged_into_id == gone.story_id)
+                )
+                .values(merged_into_id=kept.story_id, updated_at=now)
+            )
+            count = session.execute(
+                select(func.count()).select_from(Story).where(Story.storyline_id == kept.story_id)
+            ).scalar_one()
+            save_storyline(
+                session,
+                kept.story_id,
+                title=story_title(kept) or rows[kept.story_id].title,
+                first_at=min(rows[kept.story_id].first_at, rows[gone.story_id].first_at),
+                last_at=max(rows[kept.story_id].last_at, rows[gone.story_id].last_at),
+                story_count=count,
+                state=kept.to_json().encode(),
+                updated_at=now,
+            )
+            line = kept
 
     def _grow_storyline(
         self, session: Session, storyline_id: int | None, doc: ClusterDoc, now: datetime
@@ -399,7 +449,7 @@ def reset_placements(session: Session) -> None:
     article order) clusters the whole corpus again: the batch rebuild."""
     from sqlalchemy import delete
 
-    from storyline.store.schema import CopyKey, Story, Storyline
+    from storyline.store.schema import CopyKey
 
     session.execute(delete(Placement))
     session.execute(delete(CopyKey))
@@ -452,6 +502,16 @@ def _copies(session: Session, entry: _Prepared) -> tuple[int, int | None, str | 
     _, candidate, relation = best
     group = candidate.copy_group_id or candidate.article_id
     return min(group, item.article_id), candidate.article_id, relation
+
+
+def _lines_of(stories: dict[int, StoryRow]) -> set[int]:
+    return {row.storyline_id for row in stories.values() if row.storyline_id is not None}
+
+
+def _line_summary(row: Storyline) -> StorySummary:
+    summary = StorySummary.from_json(row.state.decode())
+    summary.story_id = row.id
+    return summary
 
 
 def _summary(row: StoryRow) -> StorySummary:

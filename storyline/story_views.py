@@ -311,6 +311,8 @@ def storyline_view(session: Session, storyline_id: int) -> dict[str, Any] | None
     storyline = session.get(Storyline, storyline_id)
     if storyline is None:
         return None
+    if storyline.merged_into_id is not None:
+        return {"merged_into": storyline.merged_into_id}
     stories = list(
         session.execute(
             select(Story)

@@ -241,7 +241,10 @@ class VectorIndex:
         try:
             return cls.open(folder, dimensions)
         except IndexCorrupt as error:
-            logger.warning("rebuilding the vector index: %s", error)
+            if (folder / MANIFEST).exists():
+                logger.warning("rebuilding the vector index: %s", error)
+            else:  # a new installation, or a lost folder: built from the database
+                logger.info("building the vector index in %s", folder)
         index = cls(folder, dimensions)
         with index._writing(catch_up=False):
             try:

@@ -71,8 +71,11 @@ def build_stories_router(settings: Settings, database: Database, pages: Pages) -
     @router.get(
         "/storylines/{storyline_id:int}", response_class=HTMLResponse, include_in_schema=False
     )
-    async def storyline_page(storyline_id: int) -> HTMLResponse:
-        return HTMLResponse(pages.render("storyline.html", storyline=_storyline(storyline_id)))
+    async def storyline_page(storyline_id: int) -> Any:
+        view = _storyline(storyline_id)
+        if "merged_into" in view:
+            return RedirectResponse(f"/storylines/{view['merged_into']}", status_code=301)
+        return HTMLResponse(pages.render("storyline.html", storyline=view))
 
     @router.get("/api/storylines/{storyline_id:int}", tags=["stories"])
     async def api_storyline(storyline_id: int) -> JSONResponse:
