@@ -20,6 +20,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import faiss
 import numpy as np
 import numpy.typing as npt
 
@@ -39,6 +40,9 @@ class ArticleIndex:
     """Nearest stored articles by vector, for one process (safe across its threads)."""
 
     def __init__(self, database: Database, folder: Path, dimensions: int) -> None:
+        # One query at a time gains nothing from OpenMP's threads, and waking them on busy
+        # cores costs more than the search (bench/cluster_cost.py measured it).
+        faiss.omp_set_num_threads(1)
         self.database = database
         self.folder = folder
         self.dimensions = dimensions
@@ -94,7 +98,11 @@ class ArticleIndex:
                     last_rows.append(row_id)
                     yield article_id, vector_from_bytes(data)
 
-        index = VectorIndex.open_or_rebuild(self.folder, self.dimensions, stored)
+        faiss.omp_set_num_threads(os.cpu_count() or 1)  # a rebuild uses every core
+        try:
+            index = VectorIndex.open_or_rebuild(self.folder, self.dimensions, stored)
+        finally:
+            faiss.omp_set_num_threads(1)
         if last_rows:  # rebuilt: it holds every row read
             self._last_row = max(last_rows)
             _write_json(self.folder / SYNCED, {"last_row": self._last_row})
