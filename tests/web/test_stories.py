@@ -93,4 +93,15 @@ def test_stories_pages_articles_and_cli_agree(
     assert find(front, f"//section[{cls('top-stories')}]//a")
     storyline = client.get(f"/api/storylines/{story['storyline_id']}").json()
     assert story_id in [s["id"] for s in storyline["stories"]]
+    storyline_page = parse(client.get(f"/storylines/{story['storyline_id']}").text)
+    assert find(storyline_page, f"//ol[{cls('story-list')}]//a")
     assert client.get("/api/stories/999999").status_code == 404
+
+    # Hashtag and entity pages list the stories of their articles too.
+    tag = detail["hashtags"][0].lstrip("#")
+    tagged = client.get(f"/api/tags/{tag}").json()
+    assert story_id in [s["id"] for s in tagged["stories"]]
+    entity = detail["entities"][0]["id"]
+    named = client.get(f"/api/entities/{entity}").json()
+    assert story_id in [s["id"] for s in named["stories"]]
+    assert find(parse(client.get(f"/tags/{tag}").text), f"//section[{cls('stories')}]//a")
