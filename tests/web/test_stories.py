@@ -91,6 +91,7 @@ def test_stories_pages_articles_and_cli_agree(
     assert "<svg" in html and find(page, f"//section[{cls('coverage')}]")
     front = parse(client.get("/").text)
     assert find(front, f"//section[{cls('top-stories')}]//a")
+    assert len(find(front, "//h1")) == 1
     storyline = client.get(f"/api/storylines/{story['storyline_id']}").json()
     assert story_id in [s["id"] for s in storyline["stories"]]
     storyline_page = parse(client.get(f"/storylines/{story['storyline_id']}").text)
