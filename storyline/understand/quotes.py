@@ -12,7 +12,11 @@
    several paragraphs share one cue. A passage that opens its sentence and has no cue
    continues the latest speaker of its own or the previous paragraph.
 4. Indirect quotes: cues whose content lies mostly outside quote marks.
-5. Speakers: sources are resolved in text order (:mod:`storyline.understand.speakers`),
+5. The attribution tagger (:mod:`storyline.understand.attribution`): its attributions with
+   a source and a cue add the indirect quotes the cues missed ("Varnak stressed her support
+   for the tram"), and give a direct quote that has no cue of its own the source its tagged
+   content has (a quote that opens its sentence falls back on the latest speaker).
+6. Speakers: sources are resolved in text order (:mod:`storyline.understand.speakers`),
    so that "he" and "Samus" become the full name given earlier or anywhere in the article.
 """
 
@@ -28,11 +32,12 @@ import numpy
 from spacy.attrs import ORTH
 from spacy.strings import get_string_id
 
-from storyline.understand.cues import Cue, find_cues
+from storyline.understand.attribution import tag_attributions
+from storyline.understand.cues import SPEECH_VERBS, Cue, find_cues
 from storyline.understand.interviews import ANSWER, QUESTION, Turn, find_turns
 from storyline.understand.quotemarks import Passage, find_passages
 from storyline.understand.speakers import Speaker, Speakers
-from storyline.understand.types import Quote
+from storyline.understand.types import Attribution, Quote
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -44,6 +49,8 @@ _MIN_INDIRECT_WORDS = 3
 _TITLE_WORDS = 8
 _DASHES = "―—–"
 _INTERVIEWER = "interviewer"
+# The parts of speech of a source that names a speaker: a name, or a pronoun pointing at one.
+_NAMING_POS = frozenset({"PROPN", "PRON"})
 
 
 @dataclass
@@ -56,6 +63,7 @@ class _Event:
     cue: Cue | None
     speaker: Speaker | None = None
     inherits: bool = False
+    tagged: bool = False  # the cue is the attribution tagger's
 
 
 def find_quotes(doc: Doc) -> list[Quote]:
@@ -69,6 +77,7 @@ def find_quotes(doc: Doc) -> list[Quote]:
     quoted = [(p.start, p.end) for p in passages]
     cues = find_cues(doc)
     events = _direct_events(doc, text, passages, cues) + _indirect_events(doc, cues, quoted)
+    events += _tagged_events(doc, tag_attributions(doc), events, quoted)
     speakers = Speakers(doc, quoted)
     _resolve(doc, text, events, speakers)
     quotes = [_quote(doc, text, event) for event in events if _kept(event)]
@@ -308,6 +317,87 @@ def _inside(at: int, ranges: Sequence[tuple[int, int]]) -> bool:
     return any(start <= at < end for start, end in ranges)
 
 
+def _tagged_events(
+    doc: Doc,
+    attributions: Sequence[Attribution],
+    events: list[_Event],
+    quoted: Sequence[tuple[int, int]],
+) -> list[_Event]:
+    """What the attribution tagger adds: indirect quotes no cue found, and cues for direct
+    quotes that have none (the direct events are given theirs in place).
+
+    Only attributions with a source and a cue outside quote marks count; an indirect one
+    must not overlap a quote already found and must have words of its own, as the cues'.
+    """
+    added = []
+    taken = [(event.start, event.end) for event in events]
+    for item in attributions:
+        cue = _tagged_cue(doc, item, quoted)
+        if cue is None:
+            continue
+        start, end = item.content
+        # A direct quote without a cue takes the attribution that is mostly the quote: words
+        # in quotes inside a longer attribution ("... he called the plan 'magic'") are not it.
+        uncued = [
+            e
+            for e in events
+            if e.kind == "direct"
+            and e.cue is None
+            and start < e.end
+            and e.start < end
+            and 2 * (e.end - e.start) >= end - start
+            and len(doc.text[e.start : e.end].split()) >= _MIN_INDIRECT_WORDS
+        ]
+        if not _names_someone(doc[cue.source or 0], group=not uncued):
+            continue  # "the chorus", "his returns": a quote wants someone named
+        for event in uncued:
+            event.cue, event.tagged = cue, True
+        if uncued or any(start < b and a < end for a, b in taken):
+            continue
+        if not _reports_speech(doc, cue):
+            continue  # PolNeAR's attributions also hold plans and references, not quotes
+        first, last = cue.content or (0, 0)
+        own_words = [t for t in doc[first:last] if t.is_alpha and not _inside(t.idx, quoted)]
+        if len(own_words) >= _MIN_INDIRECT_WORDS and not _inside(start, quoted):
+            added.append(_Event(start, end, "indirect", cue, tagged=True))
+            taken.append((start, end))
+    return added
+
+
+def _tagged_cue(doc: Doc, item: Attribution, quoted: Sequence[tuple[int, int]]) -> Cue | None:
+    """A tagged attribution as a cue: its cue's tokens, its source's head and its content."""
+    if item.source is None or item.cue is None:
+        return None
+    cue = doc.char_span(*item.cue, alignment_mode="expand")
+    source = doc.char_span(*item.source, alignment_mode="expand")
+    content = doc.char_span(*item.content, alignment_mode="expand")
+    if not cue or not source or not content:
+        return None
+    if _inside(cue.start_char, quoted) or _inside(source.start_char, quoted):
+        return None
+    return Cue(cue.start, cue.end, source.root.i, (content.start, content.end))
+
+
+def _reports_speech(doc: Doc, cue: Cue) -> bool:
+    """Whether a tagged cue is a verb of saying (or "according to") that the parse ties to
+    its content: the one governs the other ("said [that ...]", "[...], experts say")."""
+    first, last = cue.content or (0, 0)
+    words = doc[cue.start : cue.end]
+    root = words.root
+    if not (root.lemma_.lower() in SPEECH_VERBS or words[0].lower_ == "according"):
+        return False
+    content = doc[first:last].root
+    return cue.start <= content.head.i < cue.end or first <= root.head.i < last
+
+
+def _names_someone(source: Token, group: bool) -> bool:
+    """Whether a tagged source names a speaker: a name or a pronoun, a noun with a name in
+    apposition ("the director, Priya Dunne"), or when ``group``, a plural ("critics")."""
+    if source.pos_ in _NAMING_POS or (group and source.tag_ == "NNS"):
+        return True
+    return any(child.dep_ == "appos" and child.pos_ == "PROPN" for child in source.children)
+
+
 # Speakers ---------------------------------------------------------------------------
 
 
@@ -322,9 +412,11 @@ def _resolve(doc: Doc, text: str, events: list[_Event], speakers: Speakers) -> N
     for event in sorted(events, key=position):
         if event.cue is not None and event.cue.source is not None:
             event.speaker = speakers.resolve(event.cue.source)
-            if event.speaker is not None:
+            if event.speaker is not None and not event.tagged:
+                # The tagger's sources are less sure: a quote that continues the latest
+                # speaker, or a pronoun, is better off not pointing at one.
                 speakers.remember(event.speaker)
-        elif event.inherits:
+        if event.speaker is None and event.inherits:
             event.speaker = _continued(text, event.start, speakers)
 
 

@@ -220,3 +220,49 @@ def test_a_signed_quote(find: Find) -> None:
 def test_a_quote_without_a_speaker_keeps_none(find: Find) -> None:
     text = "“Nothing will be the same after this winter.”\n\nThe storm passed by midnight."
     assert _direct(find(text)) == [("Nothing will be the same after this winter.", None)]
+
+
+def test_the_tagger_adds_an_indirect_quote_the_cues_miss(find: Find) -> None:
+    """ "stressed her support for ..." governs no clause, so only the attribution tagger
+    sees an indirect quote in it."""
+    text = (
+        "Mayor Ilse Varnak, the head of the Tarrow council, stressed her support for the new "
+        "tram line through the old market."
+    )
+    [quote] = _indirect(find(text))
+    assert quote.text.startswith("her support for the new tram line")
+    assert (quote.speaker, quote.cue) == ("Ilse Varnak", "stressed")
+    assert quote.source_start is not None
+    assert text[quote.source_start : quote.source_end] == "Mayor Ilse Varnak"
+
+
+def test_the_tagger_gives_an_uncued_direct_quote_its_speaker(find: Find) -> None:
+    """ "demanded" and "attacked" are no verbs of saying for the cue rules; the tagger
+    learned them from PolNeAR."""
+    text = (
+        "The Tarrow council met on Monday to discuss the ferry contract.\n\n"
+        "“Why was the ferry contract never put out to tender, and who signed it?” "
+        "Ade Bakare demanded.\n\n"
+        "In a speech in June, Mayor Ilse Varnak attacked “the careless planning of the harbour "
+        "board and all of its friends in the city.”"
+    )
+    assert _direct(find(text)) == [
+        ("Why was the ferry contract never put out to tender, and who signed it?", "Ade Bakare"),
+        (
+            "the careless planning of the harbour board and all of its friends in the city.",
+            "Ilse Varnak",
+        ),
+    ]
+
+
+def test_tagged_plans_and_scare_quotes_are_no_quotes(find: Find) -> None:
+    """PolNeAR's attributions include plans ("plan to meet") and words someone is known
+    for; neither is a quote, and two quoted words in a longer attribution name nobody."""
+    text = (
+        "Officials of the Orley port authority plan to meet the ferry operators in the coming "
+        "days to consider a new timetable.\n\n"
+        "The operators' chief, Priya Dunne, has called the old one a “paper promise” for years."
+    )
+    quotes = find(text)
+    assert _indirect(quotes) == []
+    assert _direct(quotes) == [("paper promise", "Priya Dunne")]
