@@ -93,12 +93,10 @@ def test_events_become_stories_copies_are_grouped_and_groupings_explained(
         assert biggest >= 0.8 * sum(stories.values()), f"{event} scattered: {dict(stories)}"
     with database.read() as session:
         live = session.execute(select(Story).where(Story.merged_into_id.is_(None))).scalars()
-        for story in live:
-            assert story.title
-            assert story.article_count == sum(
-                1 for p in placements.values() if p.story_id == story.id
-            )
-            assert story.storyline_id is not None
+        for row in live:
+            assert row.title
+            assert row.article_count == sum(1 for p in placements.values() if p.story_id == row.id)
+            assert row.storyline_id is not None
 
     _check_copies(placements, placed)
     _check_explanations(placements)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
-from storyline.store.articles import insert_ignore
+from storyline.store.articles import hold_articles, insert_ignore
 from storyline.store.reads import ArticleRecord, read_articles_by_ids
 from storyline.store.schema import (
     Article,
@@ -72,33 +72,8 @@ def reserve_for_analysis(
         .order_by(Article.id)
         .limit(limit)
     )
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True, of=Article)
-    rows = session.execute(query).all()
-    until = now + lease
-    for article_id, analysed in rows:
-        if analysed is None:
-            insert_ignore(
-                session,
-                ArticleAnalysis,
-                {
-                    "article_id": article_id,
-                    "version": 0,
-                    "revision": 0,
-                    "data": {},
-                    "analyzed_at": now,
-                    "lease_until": until,
-                },
-                ["article_id"],
-            )
-    held = [article_id for article_id, analysed in rows if analysed is not None]
-    if held:
-        session.execute(
-            update(ArticleAnalysis)
-            .where(ArticleAnalysis.article_id.in_(held))
-            .values(lease_until=until)
-        )
-    return [article_id for article_id, _ in rows]
+    placeholder = {"version": 0, "revision": 0, "data": {}, "analyzed_at": now}
+    return hold_articles(session, query, ArticleAnalysis, placeholder, now + lease)
 
 
 def has_analysis_work(session: Session, version: int, now: datetime) -> bool:

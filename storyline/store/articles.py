@@ -410,6 +410,33 @@ def _ensure_row(
     return found
 
 
+def hold_articles(
+    session: Session,
+    query: Any,
+    model: type[Any],
+    placeholder: dict[str, Any],
+    until: datetime,
+) -> list[int]:
+    """Lease the articles ``query`` selects (rows of article id and the id of ``model``'s
+    row, ``None`` when there is none) until ``until``, and return their ids.
+
+    A held article's row gets ``lease_until``; an article without a row gets a placeholder
+    row (``placeholder`` plus the lease). On PostgreSQL the selected articles are locked
+    with ``SKIP LOCKED``, so that concurrent workers take different ones.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True, of=Article)
+    rows = session.execute(query).all()
+    for article_id, existing in rows:
+        if existing is None:
+            values = {**placeholder, "article_id": article_id, "lease_until": until}
+            insert_ignore(session, model, values, ["article_id"])
+    held = [article_id for article_id, existing in rows if existing is not None]
+    if held:
+        session.execute(update(model).where(model.article_id.in_(held)).values(lease_until=until))
+    return [article_id for article_id, _ in rows]
+
+
 def insert_ignore(
     session: Session, model: type[Any], values: dict[str, Any], conflict: list[str]
 ) -> None:

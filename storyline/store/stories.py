@@ -19,7 +19,7 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from storyline.store.analysis import resolved_entity
-from storyline.store.articles import insert_ignore
+from storyline.store.articles import hold_articles
 from storyline.store.schema import (
     Article,
     ArticleAnalysis,
@@ -72,31 +72,8 @@ def reserve_for_placement(
         .order_by(Article.id)
         .limit(limit)
     )
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True, of=Article)
-    rows = session.execute(query).all()
-    until = now + lease
-    for article_id, placed in rows:
-        if placed is None:
-            insert_ignore(
-                session,
-                Placement,
-                {
-                    "article_id": article_id,
-                    "version": 0,
-                    "revision": 0,
-                    "explanation": {},
-                    "placed_at": now,
-                    "lease_until": until,
-                },
-                ["article_id"],
-            )
-    held = [article_id for article_id, placed in rows if placed is not None]
-    if held:
-        session.execute(
-            update(Placement).where(Placement.article_id.in_(held)).values(lease_until=until)
-        )
-    return [article_id for article_id, _ in rows]
+    placeholder = {"version": 0, "revision": 0, "explanation": {}, "placed_at": now}
+    return hold_articles(session, query, Placement, placeholder, now + lease)
 
 
 def has_placement_work(session: Session, version: int, now: datetime) -> bool:

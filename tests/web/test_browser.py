@@ -7,19 +7,15 @@ served by uvicorn on 127.0.0.1 in a thread of this process. Leaves a screenshot 
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from storyline.settings import Settings
 from storyline.store import Database
-from storyline.web import create_app
 from tests.conftest import REPO
+from tests.support.app_server import served_app
 from tests.web.conftest import Seeded, seed_articles
 
 pytestmark = pytest.mark.browser
@@ -45,22 +41,8 @@ def seeded_sqlite(sqlite_database: Database) -> Seeded:
 
 @pytest.fixture
 def base_url(settings: Settings, sqlite_database: Database, seeded_sqlite: Seeded) -> Iterator[str]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(settings, sqlite_database), host="127.0.0.1", port=port, log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served_app(settings, sqlite_database) as url:
+        yield url
 
 
 @pytest.fixture

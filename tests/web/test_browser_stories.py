@@ -7,9 +7,6 @@ and everything goes through the real importer, which analyses and places what it
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -17,15 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from storyline.analysis import analyze_backlog
 from storyline.ingest import import_paths
 from storyline.placement import place_backlog
 from storyline.settings import Settings
 from storyline.store import Database
-from storyline.web import create_app
 from tests.conftest import FIXTURES
+from tests.support.app_server import served_app
 from tests.web.test_browser import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
@@ -39,22 +35,8 @@ def site(settings: Settings, sqlite_database: Database, seed_page: Path) -> Iter
     import_paths(sqlite_database, settings, [seed_page, EVENTS], as_of=as_of)
     analyze_backlog(sqlite_database, settings)
     place_backlog(sqlite_database, settings)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(settings, sqlite_database), host="127.0.0.1", port=port, log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served_app(settings, sqlite_database) as url:
+        yield url
 
 
 def _get(url: str) -> Any:
@@ -94,7 +76,8 @@ def test_story_pages_show_timeline_quotes_disagreements_and_coverage(site: str) 
         sides = page.locator(".disagreement__side")
         assert sides.count() >= 2
         chart = page.locator(".coverage svg")
-        assert chart.is_visible() and chart.bounding_box()["width"] > 100
+        box = chart.bounding_box()
+        assert chart.is_visible() and box is not None and box["width"] > 100
         page.locator(".story-articles li", has_text="Northgate Wire").locator("a").first.click()
         page.wait_for_load_state()
         assert "/articles/" in page.url

@@ -5,21 +5,17 @@ real importer, which analyses what it stores."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from storyline.analysis import analyze_backlog
 from storyline.ingest import import_paths
 from storyline.settings import Settings
 from storyline.store import Database
-from storyline.web import create_app
+from tests.support.app_server import served_app
 from tests.web.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
@@ -29,22 +25,8 @@ pytestmark = pytest.mark.browser
 def seed_url(settings: Settings, sqlite_database: Database, seed_page: Path) -> Iterator[str]:
     import_paths(sqlite_database, settings, [seed_page], as_of=datetime(2025, 6, 8, 15, tzinfo=UTC))
     analyze_backlog(sqlite_database, settings)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(settings, sqlite_database), host="127.0.0.1", port=port, log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served_app(settings, sqlite_database) as url:
+        yield url
 
 
 def test_the_model_articles_page_shows_what_the_analysis_found(seed_url: str) -> None:
