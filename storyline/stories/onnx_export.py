@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import tempfile
 import warnings
@@ -95,7 +96,9 @@ def ensure_export(
 def _export(model_folder: Path, folder: Path) -> ExportMeta:
     """Trace and optimise the model into ``folder``; the metadata, written last, commits it."""
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
 
+    transformers_logging.disable_progress_bar()  # no "Loading weights" bar in the CLI's output
     model = SentenceTransformer(str(model_folder), device="cpu")
     transformer = _check_layout(model)
     tokenizer = transformer.tokenizer
@@ -194,13 +197,21 @@ def _quantise(source: Path, target: Path) -> None:
     from onnx import TensorProto
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    quantize_dynamic(
-        str(source),
-        str(target),
-        weight_type=QuantType.QInt8,
-        per_channel=True,
-        extra_options={"DefaultTensorType": TensorProto.FLOAT},
-    )
+    # The quantiser advises pre-processing on the root logger; its own tests of this model
+    # (cosine to the full model, in the embeddings benchmark) are what decides here.
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(max(level, logging.ERROR))
+    try:
+        quantize_dynamic(
+            str(source),
+            str(target),
+            weight_type=QuantType.QInt8,
+            per_channel=True,
+            extra_options={"DefaultTensorType": TensorProto.FLOAT},
+        )
+    finally:
+        root.setLevel(level)
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
