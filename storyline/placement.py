@@ -71,7 +71,6 @@ from storyline.stories.clustering import (
     compare,
     should_merge,
     split_if_drifted,
-    story_hashtags,
     story_title,
 )
 from storyline.stories.copies import compare_texts
@@ -553,6 +552,3 @@ def _explanation(explanation: Explanation) -> dict[str, Any]:
             round(explanation.hours_apart, 1) if explanation.hours_apart is not None else None
         ),
     }
-
-
-__all__ = ["PLACEMENT_VERSION", "PlaceReport", "Placer", "place_backlog", "story_hashtags"]
