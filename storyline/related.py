@@ -55,21 +55,23 @@ class ArticleIndex:
     ) -> list[tuple[int, float]]:
         """The ``k`` nearest articles to ``vector`` (without ``exclude``), best first."""
         with self._lock:
-            index = self.catch_up()
-            found = index.search(vector, k + (1 if exclude is not None else 0))
-        return [(article_id, score) for article_id, score in found if article_id != exclude][:k]
+            return self.catch_up().search(vector, k, exclude=() if exclude is None else (exclude,))
 
     def add(self, article_id: int, vector: npt.ArrayLike) -> None:
-        """Index a vector this process just stored (durable at once: see the index)."""
+        """Index a vector this process just stored (durable at once: see the index). No
+        catch-up here: the next search does it, once, for the whole batch."""
         with self._lock:
-            self.catch_up().add([article_id], np.asarray(vector, dtype=np.float32)[None, :])
+            self._opened().add([article_id], np.asarray(vector, dtype=np.float32)[None, :])
+
+    def _opened(self) -> VectorIndex:
+        if self._index is None:
+            self._index = self._open()
+        return self._index
 
     def catch_up(self) -> VectorIndex:
         """The index, with every vector row stored since it was last looked at."""
         with self._lock:
-            if self._index is None:
-                self._index = self._open()
-            index = self._index
+            index = self._opened()
             with self.database.read() as session:
                 after = max(0, self._last_row - LOOKBACK_ROWS)
                 while rows := vectors_after(session, after, CATCH_UP_BATCH):

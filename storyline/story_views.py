@@ -128,6 +128,7 @@ def _related(
             ).scalars()
             if a not in own
         ]
+    in_story = set(same_story)
     near: list[int] = []
     stored = session.execute(
         select(ArticleVector.vector).where(ArticleVector.article_id == article.id)
@@ -138,7 +139,7 @@ def _related(
         near = [
             a
             for a, score in index.search(vector, NEIGHBOURS, exclude=article.id)
-            if score >= RELATED_SIMILARITY and a not in own and a not in same_story
+            if score >= RELATED_SIMILARITY and a not in own and a not in in_story
         ]
     records = {r.id: r for r in read_articles_by_ids(session, same_story + near)}
     groups = dict(
@@ -154,7 +155,7 @@ def _related(
         record = records[article_id]
         same_outlet = (record.outlet.name if record.outlet else None) == outlet
         return (
-            0 if article_id in same_story else 1,
+            0 if article_id in in_story else 1,
             1 if same_outlet else 0,
             -record.listed_at.timestamp(),
         )
@@ -169,7 +170,7 @@ def _related(
         if len(folded) >= RELATED:
             continue
         entry = article_summary(record)
-        entry["same_story"] = article_id in same_story
+        entry["same_story"] = article_id in in_story
         entry["also_published_by"] = []
         folded[group] = entry
     return list(folded.values())

@@ -6,10 +6,12 @@ JSON), so links to it keep working.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from sqlalchemy.orm import Session
 
 from storyline.settings import Settings
 from storyline.store import Database
@@ -23,23 +25,20 @@ def build_stories_router(settings: Settings, database: Database, pages: Pages) -
     router = APIRouter()
     limit = max(1, settings.page_size)
 
-    def _story(story_id: int) -> dict[str, Any]:
-        if story_id > _MAX_ID:
-            raise HTTPException(404, f"no story with id {story_id}")
-        with database.read() as session:
-            view = story_view(session, story_id)
+    def _found(kind: str, item_id: int, read: Callable[[Session, int], Any]) -> dict[str, Any]:
+        view = None
+        if item_id <= _MAX_ID:
+            with database.read() as session:
+                view = read(session, item_id)
         if view is None:
-            raise HTTPException(404, f"no story with id {story_id}")
-        return view
+            raise HTTPException(404, f"no {kind} with id {item_id}")
+        return cast(dict[str, Any], view)
+
+    def _story(story_id: int) -> dict[str, Any]:
+        return _found("story", story_id, story_view)
 
     def _storyline(storyline_id: int) -> dict[str, Any]:
-        if storyline_id > _MAX_ID:
-            raise HTTPException(404, f"no storyline with id {storyline_id}")
-        with database.read() as session:
-            view = storyline_view(session, storyline_id)
-        if view is None:
-            raise HTTPException(404, f"no storyline with id {storyline_id}")
-        return view
+        return _found("storyline", storyline_id, storyline_view)
 
     @router.get("/stories", response_class=HTMLResponse, include_in_schema=False)
     async def stories_page() -> HTMLResponse:
