@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from storyline import __version__
+from storyline.cli_ai import add_ai_commands
 from storyline.settings import SETTINGS, Settings, SettingsError, load_settings, settings_markdown
 
 DESCRIPTION = """\
@@ -98,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.set_defaults(handler=_cmd_analyze)
 
     _add_entity_commands(commands)
+    add_ai_commands(commands)
 
     sub = commands.add_parser(
         "stories",

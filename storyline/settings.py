@@ -148,6 +148,24 @@ SETTINGS: tuple[Setting, ...] = (
         "str",
         "How vectors are computed: `auto`, `torch`, `onnx` or `onnx-int8` (see docs/stories.md).",
     ),
+    Setting(
+        "llm_url",
+        "",
+        "str",
+        "Base URL of an OpenAI-compatible chat endpoint for the AI features, e.g. "
+        "`http://127.0.0.1:8080/v1`. Empty: the offline engine only (see docs/ai.md).",
+    ),
+    Setting("llm_model", "", "str", "Model name sent to the LLM endpoint."),
+    Setting("llm_api_key", "", "str", "Bearer token for the LLM endpoint (empty: none sent)."),
+    Setting("llm_timeout", "30", "float", "Seconds one LLM request may take."),
+    Setting("llm_retries", "2", "int", "Retries of an LLM request that failed or timed out."),
+    Setting(
+        "llm_daily_tokens",
+        "200000",
+        "int",
+        "Tokens (prompt and completion) the LLM may use per UTC day; past it the offline "
+        "engine answers. 0: no limit.",
+    ),
 )
 
 _PARSERS: dict[str, Callable[[str], Any]] = {
@@ -204,6 +222,12 @@ class Settings:
     embedding_model: str = "sentence-transformers/all-MiniLM-L6-v2"
     embedding_model_path: str = ""
     embedding_backend: str = "auto"
+    llm_url: str = ""
+    llm_model: str = ""
+    llm_api_key: str = ""
+    llm_timeout: float = 30.0
+    llm_retries: int = 2
+    llm_daily_tokens: int = 200_000
 
     @property
     def resolved_database_url(self) -> str:

@@ -55,7 +55,7 @@ def story_fields(
             "related": [],
             "copies": [],
         }
-    story = _live_story(session, placement.story_id)
+    story = live_story(session, placement.story_id)
     copies = _copies(session, article, placement)
     related = _related(session, database, settings, article, story, copies)
     return {
@@ -68,7 +68,7 @@ def story_fields(
     }
 
 
-def _live_story(session: Session, story_id: int | None) -> Story | None:
+def live_story(session: Session, story_id: int | None) -> Story | None:
     story = session.get(Story, story_id) if story_id is not None else None
     while story is not None and story.merged_into_id is not None:
         story = session.get(Story, story.merged_into_id)
@@ -176,6 +176,20 @@ def _related(
     return list(folded.values())
 
 
+def digest_article(session: Session, record: ArticleRecord) -> DigestArticle:
+    """One stored article with its stored analysis, as the digest and the AI features
+    read it."""
+    return DigestArticle.from_fields(
+        article_id=record.id,
+        outlet=_outlet_name(record) or "",
+        url=record.canonical_url or "",
+        title=record.title,
+        published_at=record.published_at or record.listed_at,
+        text=record.text,
+        fields=analysis_fields(record, read_analysis(session, record.id)),
+    )
+
+
 def _outlet_name(record: ArticleRecord) -> str | None:
     return record.outlet.name if record.outlet else record.site_name
 
@@ -261,7 +275,7 @@ def story_view(session: Session, story_id: int) -> dict[str, Any] | None:
     if story is None:
         return None
     if story.merged_into_id is not None:
-        live = _live_story(session, story.id)
+        live = live_story(session, story.id)
         return {"merged_into": live.id if live else None}
     article_ids = _article_ids_by_story(session, [story.id]).get(story.id, [])
     records = read_articles_by_ids(session, article_ids)
@@ -273,20 +287,7 @@ def story_view(session: Session, story_id: int) -> dict[str, Any] | None:
             )
         ).all()
     )
-    digest_input = []
-    for record in records[-DIGEST_ARTICLES:]:
-        fields = analysis_fields(record, read_analysis(session, record.id))
-        digest_input.append(
-            DigestArticle.from_fields(
-                article_id=record.id,
-                outlet=_outlet_name(record) or "",
-                url=record.canonical_url or "",
-                title=record.title,
-                published_at=record.published_at or record.listed_at,
-                text=record.text,
-                fields=fields,
-            )
-        )
+    digest_input = [digest_article(session, record) for record in records[-DIGEST_ARTICLES:]]
     digest = build_digest(digest_input) if digest_input else None
     storyline = session.get(Storyline, story.storyline_id) if story.storyline_id else None
     view = story_summary_view(story, article_ids)

@@ -522,3 +522,26 @@ class Placement(Base):
     explanation: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     placed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AiCache(Base):
+    """One AI feature's result for one input (:mod:`storyline.store.ai_cache`).
+
+    ``key`` is the sha256 of everything the result was made from (the feature, the
+    engine, the model, the prompt and the source texts), so a changed input is a new key.
+    """
+
+    __tablename__ = "ai_cache"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class LlmUsage(Base):
+    """Tokens the LLM endpoint used on one UTC ``day`` (``YYYY-MM-DD``), for the budget."""
+
+    __tablename__ = "llm_usage"
+
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+    tokens: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -50,11 +50,13 @@ class DigestEvent:
 
 @dataclass(frozen=True)
 class DigestEntity:
-    """An entity the article names: ``key`` is its corpus-wide identity."""
+    """An entity the article names: ``key`` is its corpus-wide identity, ``mentions`` the
+    ``(start, end)`` of each place the article names it."""
 
     name: str
     type: str
     key: str
+    mentions: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,10 @@ class DigestArticle:
             text=text,
             quotes=quotes,
             timeline=tuple(DigestEvent(e.text, e.start, e.end, e.value) for e in analysis.timeline),
-            entities=tuple(DigestEntity(e.name, e.type, e.key) for e in analysis.entities),
+            entities=tuple(
+                DigestEntity(e.name, e.type, e.key, tuple((m.start, m.end) for m in e.mentions))
+                for e in analysis.entities
+            ),
             hashtags=tuple(analysis.hashtags),
             key_phrases=tuple(k.text for k in analysis.key_phrases),
         )
@@ -122,7 +127,12 @@ class DigestArticle:
         event dicts; ``hashtags`` and ``key_phrases`` are strings.
         """
         entities = tuple(
-            DigestEntity(str(e["name"]), str(e["type"]), _entity_key(e))
+            DigestEntity(
+                str(e["name"]),
+                str(e["type"]),
+                _entity_key(e),
+                tuple((int(m["start"]), int(m["end"])) for m in e.get("mentions", [])),
+            )
             for e in fields.get("entities", [])
         )
         quotes = tuple(

@@ -17,8 +17,10 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from storyline import __version__
+from storyline.ai_views import AiService
 from storyline.settings import Settings
 from storyline.store import Database
+from storyline.web.ai import build_ai_router
 from storyline.web.headers import CachedStaticFiles, SecurityHeaders
 from storyline.web.operations import build_operations_router
 from storyline.web.rendering import STATIC, Pages
@@ -64,10 +66,13 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.database = db
     app.state.pages = pages
-    app.include_router(build_router(settings, db, pages))
+    ai = AiService(db, settings)
+    app.state.ai = ai
+    app.include_router(build_router(settings, db, pages, ai))
     app.include_router(build_operations_router(settings, db, pages))
     app.include_router(build_understanding_router(settings, db, pages))
-    app.include_router(build_stories_router(settings, db, pages))
+    app.include_router(build_stories_router(settings, db, pages, ai))
+    app.include_router(build_ai_router(ai))
     app.mount("/static", CachedStaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders)
 

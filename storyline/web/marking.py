@@ -8,6 +8,7 @@ All text is escaped here, since the marked-up body is handed to the template as 
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from itertools import pairwise
@@ -16,8 +17,23 @@ from typing import Any
 from markupsafe import Markup, escape
 
 
-def article_page_context(detail: dict[str, Any]) -> dict[str, Any]:
-    """``detail`` plus ``marked_blocks``, ``speakers`` and ``timeline_items``."""
+def parse_span(value: str | None) -> tuple[int, int] | None:
+    """``"120-245"`` (a citation's offsets, as links to a cited sentence carry them) as
+    ``(120, 245)``; ``None`` for anything else."""
+    if not value:
+        return None
+    found = re.fullmatch(r"(\d{1,9})-(\d{1,9})", value.strip())
+    if found is None or int(found.group(1)) >= int(found.group(2)):
+        return None
+    return int(found.group(1)), int(found.group(2))
+
+
+def article_page_context(
+    detail: dict[str, Any], highlight: tuple[int, int] | None = None
+) -> dict[str, Any]:
+    """``detail`` plus ``marked_blocks``, ``speakers`` and ``timeline_items``;
+    ``highlight`` is a span of the text shown marked (``<mark id="hl">``), the sentence a
+    citation links to."""
     blocks = detail["blocks"]
     quotes = detail["quotes"]
     mentions = sorted(
@@ -29,7 +45,7 @@ def article_page_context(detail: dict[str, Any]) -> dict[str, Any]:
     return {
         **detail,
         "marked_blocks": [
-            {**block, "html": _mark_block(block, mentions, quotes)} for block in blocks
+            {**block, "html": _mark_block(block, mentions, quotes, highlight)} for block in blocks
         ],
         "speakers": _speakers(quotes),
         "timeline_items": [
@@ -67,12 +83,14 @@ def _mark_block(
     block: dict[str, Any],
     mentions: Sequence[tuple[int, int, int, str]],
     quotes: Sequence[dict[str, Any]],
+    highlight: tuple[int, int] | None = None,
 ) -> Markup:
     """The block's text, escaped, with quotes in ``<span class="quote">`` and mentions linked.
 
     Quotes are the outer element and mentions the inner one; a mention that crosses a
     quote's edge is cut in two so the markup nests. The piece where a quote begins carries
-    its anchor id.
+    its anchor id. A highlighted span is the innermost element, ``<mark>``, its first
+    piece carrying the id ``hl``.
     """
     start, end, text = block["start"], block["end"], block["text"]
     spans: list[tuple[int, int, str, Any]] = [
@@ -85,6 +103,8 @@ def _mark_block(
         for s, e, entity_id, kind in mentions
         if s < end and start < e
     ]
+    if highlight is not None and highlight[0] < end and start < highlight[1]:
+        spans.append((max(highlight[0], start), min(highlight[1], end), "cited", None))
     if not spans:
         return Markup(escape(text))
     cuts = sorted({start, end, *(s for s, _, _, _ in spans), *(e for _, e, _, _ in spans)})
@@ -93,6 +113,9 @@ def _mark_block(
         piece = str(escape(text[left - start : right - start]))
         quote = _active(spans, "quote", left)
         entity = _active(spans, "entity", left)
+        if any(what == "cited" and s <= left < e for s, e, what, _ in spans):
+            anchor = ' id="hl"' if highlight is not None and left == highlight[0] else ""
+            piece = f'<mark class="cited"{anchor}>{piece}</mark>'
         if entity is not None:
             entity_id, kind = entity
             piece = (

@@ -21,6 +21,8 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy.orm import Session
 
+from storyline.ai.engine import MAX_QUESTION_CHARS
+from storyline.ai_views import AiService
 from storyline.settings import Settings
 from storyline.store import (
     ArticleRecord,
@@ -40,7 +42,8 @@ from storyline.views import (
     outlet_view,
 )
 from storyline.web import schemas
-from storyline.web.marking import article_page_context
+from storyline.web.ai import panel_for
+from storyline.web.marking import article_page_context, parse_span
 from storyline.web.rendering import Pages
 
 MAX_LIMIT = 500
@@ -53,7 +56,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def build_router(settings: Settings, database: Database, pages: Pages) -> APIRouter:
+def build_router(settings: Settings, database: Database, pages: Pages, ai: AiService) -> APIRouter:
     """The app's routes, closed over what they share so a request looks nothing up."""
     router = APIRouter()
     page_size = max(1, min(settings.page_size, MAX_LIMIT))
@@ -111,9 +114,16 @@ def build_router(settings: Settings, database: Database, pages: Pages) -> APIRou
         return _json(data, next_url=_with_cursor(request, next_cursor))
 
     @router.get("/articles/{article_id:int}", response_class=HTMLResponse, include_in_schema=False)
-    async def article_page(article_id: int) -> HTMLResponse:
-        detail = article_page_context(_article_detail(article_id))
-        return HTMLResponse(pages.render("article.html", article=detail))
+    async def article_page(
+        article_id: int,
+        ask: Annotated[str | None, Query(max_length=MAX_QUESTION_CHARS)] = None,
+        hl: Annotated[str | None, Query(max_length=40)] = None,
+    ) -> HTMLResponse:
+        """The article; ``hl=START-END`` highlights a cited sentence, ``ask`` asks the AI
+        panel a question."""
+        detail = article_page_context(_article_detail(article_id), highlight=parse_span(hl))
+        panel = await panel_for(ai, "article", article_id, ask)
+        return HTMLResponse(pages.render("article.html", article=detail, ai=panel))
 
     @router.get(
         "/api/articles/{article_id:int}",

@@ -7,21 +7,26 @@ JSON), so links to it keep working.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Annotated, Any, cast
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
+from storyline.ai.engine import MAX_QUESTION_CHARS
+from storyline.ai_views import AiService
 from storyline.settings import Settings
 from storyline.store import Database
 from storyline.story_views import stories_list, story_view, storyline_view
+from storyline.web.ai import panel_for
 from storyline.web.rendering import Pages
 
 _MAX_ID = 2**63 - 1
 
 
-def build_stories_router(settings: Settings, database: Database, pages: Pages) -> APIRouter:
+def build_stories_router(
+    settings: Settings, database: Database, pages: Pages, ai: AiService
+) -> APIRouter:
     router = APIRouter()
     limit = max(1, settings.page_size)
 
@@ -55,11 +60,15 @@ def build_stories_router(settings: Settings, database: Database, pages: Pages) -
             return JSONResponse(stories_list(session, limit=None if all else limit))
 
     @router.get("/stories/{story_id:int}", response_class=HTMLResponse, include_in_schema=False)
-    async def story_page(story_id: int) -> Any:
+    async def story_page(
+        story_id: int, ask: Annotated[str | None, Query(max_length=MAX_QUESTION_CHARS)] = None
+    ) -> Any:
+        """The story; ``ask`` asks the AI panel a question."""
         view = _story(story_id)
         if "merged_into" in view:
             return RedirectResponse(f"/stories/{view['merged_into']}", status_code=301)
-        return HTMLResponse(pages.render("story.html", story=view))
+        panel = await panel_for(ai, "story", story_id, ask)
+        return HTMLResponse(pages.render("story.html", story=view, ai=panel))
 
     @router.get("/api/stories/{story_id:int}", tags=["stories"])
     async def api_story(story_id: int) -> JSONResponse:
