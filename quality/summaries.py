@@ -41,12 +41,12 @@ if str(REPO) not in sys.path:
 from rouge_score import rouge_scorer  # noqa: E402 (after the path set-up that lets the script run from anywhere)
 
 from storyline.ai.passages import article_passages  # noqa: E402
-from storyline.ai.sentence_groups import group_sentences  # noqa: E402
 from storyline.ai.summarize import (  # noqa: E402
     SentenceVectors,
     Tuning,
     choose_summary,
     summarize,
+    summary_groups,
 )
 from storyline.ai.types import Encoder, Vectors  # noqa: E402
 from storyline.stories.digest_types import DigestArticle  # noqa: E402
@@ -150,12 +150,13 @@ def score_ours(examples: Sequence[Example], encoder: Encoder) -> Scores:
 def grid_scores(examples: Sequence[Example], encoder: Encoder) -> np.ndarray:
     """ROUGE of every example (axis 0) under every tuning of :data:`GRID` (axis 1).
 
-    The summary is :func:`choose_summary`, the very step :func:`summarize` runs for an
-    article, with the same embeddings (its key points are not scored).
+    The summary is :func:`choose_summary` over :func:`summary_groups` (trimmed
+    sentences), the very steps :func:`summarize` runs for an article, with the same
+    embeddings (its key points are not scored).
     """
     table = np.zeros((len(examples), len(GRID), len(METRICS)))
     for row, example in enumerate(examples):
-        groups = group_sentences([example.article])
+        groups = summary_groups([example.article])
         vectors = SentenceVectors(encoder, groups)
         seen: dict[tuple[int, ...], tuple[float, float, float]] = {}
         for column, tuning in enumerate(GRID):

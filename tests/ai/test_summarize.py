@@ -6,9 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from storyline.ai.compress import trimmed_span
 from storyline.ai.key_points import fact_score
 from storyline.ai.sentence_groups import group_sentences
-from storyline.ai.summarize import TUNING, Tuning, choose_summary, is_quote, summarize
+from storyline.ai.summarize import TUNING, Tuning, choose_summary, is_quote, shown, summarize
 from storyline.ai.types import CitedSentence
 from storyline.stories.digest_types import DigestArticle, DigestQuote
 from storyline.stories.embeddings import Embedder
@@ -74,12 +75,14 @@ def article(
 
 
 def assert_exact(sentences: tuple[CitedSentence, ...], articles: list[DigestArticle]) -> None:
-    """Every sentence cites spans that are exactly its text, in articles it names."""
+    """Every sentence cites spans that are exactly its text, in articles it names (a
+    trimmed span shown with the capital and full stop the trim took away)."""
     by_id = {a.article_id: a for a in articles}
     for sentence in sentences:
         assert sentence.citations, sentence
         for citation in sentence.citations:
-            assert by_id[citation.article_id].text[citation.start : citation.end] == sentence.text
+            cited = by_id[citation.article_id].text[citation.start : citation.end]
+            assert shown(cited) == sentence.text
 
 
 def test_an_article_summary_is_two_to_four_exact_sentences_in_source_order(
@@ -323,3 +326,70 @@ def test_facts_score_above_quotes_questions_and_fragments() -> None:
         "Will the harbour board review the timetable for the crossing in spring?",
     ):
         assert score(worse) < plain, worse
+
+
+FUSED_CAPTION = (
+    "Shut: the Orlin ferry terminal will close for a month The ferry terminal at Orlin "
+    "will close for four weeks from Monday while its ramps are rebuilt, the harbour board said. "
+    "Ferries will berth at the fish market quay instead. Tickets bought for the terminal "
+    "stay valid at the quay. The board expects the work to cost four million crowns."
+)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kept"),
+    [
+        (
+            "Wanted: Police in Drellby have issued a warrant for a 30-year-old baker "
+            "Police in Drellby have launched a search for a baker who vanished on Friday.",
+            "Police in Drellby have launched a search for a baker who vanished on Friday.",
+        ),
+        (
+            "Fighter ace: Captain Ilse Brandvik's story is to be told in a film about her war.",
+            "Captain Ilse Brandvik's story is to be told in a film about her war.",
+        ),
+        (
+            "However, the Kestrel Point lighthouse will reopen to visitors in the spring.",
+            "the Kestrel Point lighthouse will reopen to visitors in the spring.",
+        ),
+        (
+            "According to the Velmora tourist board, hotel bookings fell by a fifth in May.",
+            "hotel bookings fell by a fifth in May.",
+        ),
+        (
+            "Hotel bookings in Velmora fell by a fifth in May, the tourist board said on Sunday.",
+            "Hotel bookings in Velmora fell by a fifth in May",
+        ),
+        (
+            "Hotel bookings in Velmora fell by a fifth, according to the tourist board.",
+            "Hotel bookings in Velmora fell by a fifth",
+        ),
+        # Left whole: a quote, and a trim that would leave too little.
+        (
+            '"We will reopen in the spring," the lighthouse keeper, Anton Velde, said.',
+            '"We will reopen in the spring," the lighthouse keeper, Anton Velde, said.',
+        ),
+        (
+            "Bookings fell sharply, the tourist board said.",
+            "Bookings fell sharply, the tourist board said.",
+        ),
+    ],
+)
+def test_a_sentence_is_trimmed_to_an_exact_span(sentence: str, kept: str) -> None:
+    start, end = trimmed_span(sentence)
+    assert sentence[start:end] == kept
+
+
+def test_a_trimmed_summary_sentence_cites_its_exact_span(embedder: Embedder) -> None:
+    articles = [article(FUSED_CAPTION)]
+    summary, points = summarize(articles, embedder)
+    assert_exact(summary, articles)
+    assert_exact(points, articles)
+    first = summary[0]
+    # The closing attribution is trimmed; the sentence is shown with its full stop back.
+    assert first.text == (
+        "The ferry terminal at Orlin will close for four weeks from Monday while its "
+        "ramps are rebuilt."
+    )
+    citation = first.citations[0]
+    assert FUSED_CAPTION[citation.start : citation.end] == first.text[:-1]
