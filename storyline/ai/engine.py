@@ -108,7 +108,7 @@ def run_feature(
         except EngineUnavailable as exc:
             result = offline.run(feature, material, question)
             return _with_notice(
-                result, f"The LLM did not answer ({exc}); this is the offline engine's answer."
+                result, f"The LLM could not be used ({exc}); the offline engine wrote this instead."
             )
     return offline.run(feature, material, question)
 

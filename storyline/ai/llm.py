@@ -29,7 +29,15 @@ import numpy as np
 from storyline.ai.engine import AI_VERSION, EngineUnavailable, check_question
 from storyline.ai.grounding import check_sentences, ground
 from storyline.ai.passages import Passage, passages
-from storyline.ai.types import FEATURES, AiResult, Citation, CitedSentence, Encoder, Section
+from storyline.ai.types import (
+    DOES_NOT_SAY,
+    FEATURES,
+    AiResult,
+    Citation,
+    CitedSentence,
+    Encoder,
+    Section,
+)
 from storyline.clean.sentences import sentence_spans
 from storyline.store.ai_cache import AnswerCache, cache_key
 from storyline.store.db import Database
@@ -240,11 +248,11 @@ class LlmEngine:
         line = next((w for w in written if w.part == "answer"), None)
         first = line or (written[0] if written else None)
         if first is None or _NOT_SAID.search(first.text):
-            return AiResult("ask", (), "llm", question=question)
+            return _does_not_say(question)
         support = [w for w in written if w.part != "answer"][:MAX_WRITTEN]
         kept, dropped = self._ground(support, shown)
         if not kept:
-            return AiResult("ask", (), "llm", question=question, dropped=tuple(dropped))
+            return _does_not_say(question, dropped)
         vectors = self.encoder.encode([question, *(s.text for s, _ in kept)])
         nearest = np.argsort(-(vectors[1:] @ vectors[0]), kind="stable")[:MAX_SUPPORT]
         sentences = tuple(kept[int(i)][0] for i in nearest)
@@ -257,7 +265,7 @@ class LlmEngine:
             facts = check_sentences([(line.text, texts)], self.encoder, self.nlp, min_similarity=-1)
             if not facts[0].supported:
                 dropped.append(f"{line.text!r}: {'; '.join(facts[0].reasons)}")
-                return AiResult("ask", (), "llm", question=question, dropped=tuple(dropped))
+                return _does_not_say(question, dropped)
             answer = line.text
         return AiResult(
             "ask", sentences, "llm", answer=answer, question=question, dropped=tuple(dropped)
@@ -393,6 +401,18 @@ class LlmEngine:
         chosen = self._fit([candidates[int(i)] for i in order][: MAX_SOURCES // 2])
         keep = {(p.article_id, p.start) for p in chosen}
         return _renumber([p for p in candidates if (p.article_id, p.start) in keep])
+
+
+def _does_not_say(question: str, dropped: Sequence[str] = ()) -> AiResult:
+    """The answer when the coverage, as far as the model's grounded sentences go, does not
+    say: the same shape as the offline engine's."""
+    return AiResult(
+        "ask",
+        (CitedSentence(DOES_NOT_SAY, ()),),
+        "llm",
+        question=question,
+        dropped=tuple(dropped),
+    )
 
 
 def _completion(response: httpx.Response, messages: list[dict[str, str]]) -> tuple[str, int]:

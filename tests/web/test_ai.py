@@ -225,4 +225,8 @@ def test_the_panel_in_chromium_cites_and_answers(site: str) -> None:
         page.goto(f"{site}/stories/{story_id}")
         assert page.locator("section.ai #ai-summary-title").inner_text() == "Brief"
         assert page.locator("section.ai #ai-perspectives-title ~ ul li").count() >= 1
+        # What happened before the story: the Kyiv Independent's dated events, each linked.
+        background = page.locator("section.ai #ai-background-title ~ ol li")
+        assert background.count() >= 1
+        assert background.first.locator("a.cite").count() >= 1
         browser.close()
