@@ -32,6 +32,9 @@ from storyline.understand.pipeline import load_pipeline
 
 # Earlier stories of the storyline read for background.
 EARLIER_STORIES = 5
+# The newest articles of an article's story its perspectives and background compare (a
+# story's own panel reads up to DIGEST_ARTICLES): an article page stays a bounded read.
+ARTICLE_COVERAGE = 40
 # What the panel shows without being asked.
 PANEL_FEATURES = ("summary", "background", "perspectives")
 
@@ -57,7 +60,7 @@ def article_material(session: Session, article_id: int) -> Material | None:
             story=(article,),
             since=article.published_at,
         )
-    coverage, carried = _coverage(session, story, keep=article)
+    coverage, carried = _coverage(session, story, ARTICLE_COVERAGE, keep=article)
     return Material(
         kind="article",
         id=article_id,
@@ -78,7 +81,7 @@ def story_material(session: Session, story_id: int) -> Material | None:
     story = live_story(session, story_id)
     if story is None:
         return None
-    coverage, carried = _coverage(session, story)
+    coverage, carried = _coverage(session, story, DIGEST_ARTICLES)
     return Material(
         kind="story",
         id=story.id,
@@ -94,15 +97,15 @@ def story_material(session: Session, story_id: int) -> Material | None:
 
 
 def _coverage(
-    session: Session, story: Story, keep: DigestArticle | None = None
+    session: Session, story: Story, limit: int, keep: DigestArticle | None = None
 ) -> tuple[tuple[DigestArticle, ...], frozenset[int]]:
-    """The story's newest :data:`DIGEST_ARTICLES` articles in publication order (``keep``
-    always among them), and the ids of those that copy or rewrite another's text."""
+    """The story's newest ``limit`` articles in publication order (``keep`` always among
+    them), and the ids of those that copy or rewrite another's text."""
     rows = session.execute(
         select(Placement.article_id, Placement.copy_relation)
         .where(Placement.story_id == story.id)
         .order_by(Placement.article_id.desc())
-        .limit(DIGEST_ARTICLES)
+        .limit(limit)
     ).all()
     ids = [row.article_id for row in rows]
     carried = frozenset(r.article_id for r in rows if r.copy_relation in ("copy", "rewrite"))

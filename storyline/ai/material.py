@@ -60,6 +60,7 @@ class Material:
             "articles": [_article_key(a) for a in self.articles],
             "story": [_article_key(a) for a in self.story],
             "carried": sorted(self.carried),
+            "since": self.since.isoformat() if self.since else None,
             "earlier": [
                 (e.story_id, e.title, e.first_at.isoformat(), e.article_id, e.start, e.end)
                 for e in self.earlier
@@ -74,4 +75,5 @@ def _article_key(article: DigestArticle) -> tuple[object, ...]:
     analysis = hashlib.sha256(
         repr((article.quotes, article.timeline, article.entities)).encode()
     ).hexdigest()
-    return (article.article_id, article.outlet, article.title, text, analysis)
+    published = article.published_at.isoformat() if article.published_at else None
+    return (article.article_id, article.outlet, article.title, published, text, analysis)

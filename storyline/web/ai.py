@@ -8,6 +8,7 @@ not hold up the event loop that serves every other page.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from enum import Enum
 from typing import Annotated, Any
@@ -23,6 +24,7 @@ from storyline.ai.types import FEATURES
 from storyline.ai_views import AiService, article_material, story_material
 from storyline.store import Database
 
+_log = logging.getLogger(__name__)
 _MAX_ID = 2**63 - 1
 Question = Annotated[
     str,
@@ -47,10 +49,15 @@ def read_material(database: Database, kind: str, target_id: int) -> Material:
 
 async def panel_for(
     service: AiService, kind: str, target_id: int, question: str | None = None
-) -> dict[str, Any]:
-    """The "AI features" panel of a page (see :meth:`AiService.panel`)."""
-    material = await run_in_threadpool(read_material, service.database, kind, target_id)
-    return await run_in_threadpool(service.panel, material, question)
+) -> dict[str, Any] | None:
+    """The "AI features" panel of a page (see :meth:`AiService.panel`); ``None`` when it
+    failed, which is logged: the page is still served, without its panel."""
+    try:
+        material = await run_in_threadpool(read_material, service.database, kind, target_id)
+        return await run_in_threadpool(service.panel, material, question)
+    except Exception:
+        _log.exception("the AI panel of %s %s failed", kind, target_id)
+        return None
 
 
 def build_ai_router(service: AiService) -> APIRouter:
@@ -84,7 +91,8 @@ def _add_routes(
     async def panel(target_id: int) -> JSONResponse:
         """Summary and key points, background and perspectives, each sentence citing the
         article and character offsets it comes from; ``sources`` names the cited articles."""
-        return JSONResponse(await panel_for(service, kind, target_id))
+        material = await run_in_threadpool(read_material, service.database, kind, target_id)
+        return JSONResponse(await run_in_threadpool(service.panel, material))
 
     @router.get(f"{prefix}/{{target_id:int}}/ai/ask", tags=tags, name=f"{kind}_ai_ask")
     async def ask(target_id: int, q: Question) -> JSONResponse:

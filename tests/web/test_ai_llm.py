@@ -108,3 +108,16 @@ def _assert_cites_article_two(result: dict[str, Any], text: str) -> None:
         assert sentence["citations"] and not sentence.get("unsupported"), sentence
         for c in sentence["citations"]:
             assert c["article_id"] == 2 and len(text[c["start"] : c["end"]].split()) >= 4
+
+
+def test_a_failing_panel_leaves_the_article_page_served(
+    tmp_path: Path, seed_page: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A model that cannot load (an unknown backend) breaks the panel, not the page.
+    with _client(tmp_path, seed_page, STORYLINE_EMBEDDING_BACKEND="gpu-please") as client:
+        response = client.get("/articles/2")
+    assert response.status_code == 200
+    page = parse(response.text)
+    assert find(page, f"//div[{cls('story__body')}]")
+    assert not find(page, f"//section[{cls('ai')}]")
+    assert "the AI panel of article 2 failed" in caplog.text
