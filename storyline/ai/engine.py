@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 from storyline.ai.background import background
 from storyline.ai.material import Material
 from storyline.ai.perspectives import perspectives
-from storyline.ai.types import FEATURES, AiResult, Encoder
+from storyline.ai.types import FEATURES, AiResult, CitedSentence, Encoder
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -74,8 +74,10 @@ class OfflineEngine:
         if feature == "ask":
             from storyline.ai.answer import answer_question
 
-            return answer_question(
-                check_question(question), material.articles, self.encoder, self.nlp_loader()
+            return fold_copies(
+                answer_question(
+                    check_question(question), material.articles, self.encoder, self.nlp_loader()
+                )
             )
         if feature == "background":
             return background(material)
@@ -111,6 +113,21 @@ def run_feature(
                 result, f"The LLM could not be used ({exc}); the offline engine wrote this instead."
             )
     return offline.run(feature, material, question)
+
+
+def fold_copies(result: AiResult) -> AiResult:
+    """``result`` with sentences of the same text (one wire story carried by several
+    outlets) shown once, citing every article that carries it."""
+    folded: dict[str, CitedSentence] = {}
+    for sentence in result.sentences:
+        key = " ".join(sentence.text.split()).casefold()
+        seen = folded.get(key)
+        if seen is None:
+            folded[key] = sentence
+        else:
+            citations = tuple(dict.fromkeys((*seen.citations, *sentence.citations)))
+            folded[key] = replace(seen, citations=citations)
+    return replace(result, sentences=tuple(folded.values()))
 
 
 def _with_notice(result: AiResult, notice: str) -> AiResult:
