@@ -47,18 +47,12 @@ def background(material: Material) -> AiResult:
         and story.end is not None
     ]
     events = _events_before(material)
-    sections = tuple(
-        section
-        for section in (
+    return AiResult.of_sections(
+        "background",
+        (
             Section("Earlier in this storyline", tuple(earlier)),
             Section("Before this", tuple(events)),
-        )
-        if section.sentences
-    )
-    return AiResult(
-        feature="background",
-        sentences=tuple(s for section in sections for s in section.sentences),
-        sections=sections,
+        ),
     )
 
 

@@ -51,8 +51,10 @@ class Passage:
         return Citation(self.article_id, self.start, self.end)
 
 
-def article_passages(article: DigestArticle, first_index: int = 0) -> list[Passage]:
-    """The sentences of one article in order; fragments under :data:`MIN_WORDS` are left out."""
+def article_passages(
+    article: DigestArticle, first_index: int = 0, min_words: int = MIN_WORDS
+) -> list[Passage]:
+    """The sentences of one article in order; fragments under ``min_words`` are left out."""
     text = article.text
     out: list[Passage] = []
     position = 0
@@ -62,7 +64,7 @@ def article_passages(article: DigestArticle, first_index: int = 0) -> list[Passa
         if opener is not None and opener.end() < end:
             start = opener.end()
         start, end = trim_span(text, start, end)
-        if end <= start or len(text[start:end].split()) < MIN_WORDS:
+        if end <= start or len(text[start:end].split()) < min_words:
             continue
         out.append(
             Passage(
@@ -81,9 +83,9 @@ def article_passages(article: DigestArticle, first_index: int = 0) -> list[Passa
     return out
 
 
-def passages(articles: Sequence[DigestArticle]) -> list[Passage]:
+def passages(articles: Sequence[DigestArticle], min_words: int = MIN_WORDS) -> list[Passage]:
     """The sentences of every article, article by article, numbered from 0."""
     out: list[Passage] = []
     for article in articles:
-        out.extend(article_passages(article, len(out)))
+        out.extend(article_passages(article, len(out), min_words))
     return out

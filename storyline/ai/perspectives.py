@@ -63,19 +63,13 @@ def perspectives(material: Material) -> AiResult:
         *_only_one_outlet_quotes(digest.speakers, coverage),
     ]
     stressed = _stresses(coverage, digest.carriage)
-    sections = tuple(
-        section
-        for section in (
+    return AiResult.of_sections(
+        "perspectives",
+        (
             Section("Figures that differ", tuple(figures)),
             Section("Claims only one side makes", tuple(one_sided)),
             Section("What each outlet stresses", tuple(stressed)),
-        )
-        if section.sentences
-    )
-    return AiResult(
-        feature="perspectives",
-        sentences=tuple(s for section in sections for s in section.sentences),
-        sections=sections,
+        ),
     )
 
 

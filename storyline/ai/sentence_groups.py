@@ -23,7 +23,7 @@ import numpy.typing as npt
 
 from storyline.ai.passages import Passage, passages
 from storyline.ai.types import Citation
-from storyline.stories.digest_text import Idf, content_words, cosine, sentences, trim_span
+from storyline.stories.digest_text import Idf, content_words, cosine
 from storyline.stories.digest_types import DigestArticle
 
 # Dice of content words from which two sentences are copies of one another.
@@ -134,27 +134,7 @@ def _dice_matrix(words: Sequence[frozenset[str]]) -> npt.NDArray[np.float32]:
 
 def _fallback_passages(articles: Sequence[DigestArticle]) -> list[Passage]:
     """Every non-empty sentence, however short, for a text made only of fragments."""
-    out: list[Passage] = []
-    for article in articles:
-        text = article.text
-        for position, (start, end) in enumerate(sentences(text)):
-            start, end = trim_span(text, start, end)
-            if end <= start:
-                continue
-            out.append(
-                Passage(
-                    article_id=int(article.article_id),
-                    start=start,
-                    end=end,
-                    text=text[start:end],
-                    outlet=article.outlet,
-                    published_at=article.published_at,
-                    position=position,
-                    paragraph=text.count("\n\n", 0, start),
-                    index=len(out),
-                )
-            )
-    return out
+    return passages(articles, min_words=1)
 
 
 def _root(parent: list[int], index: int) -> int:

@@ -100,6 +100,17 @@ class AiResult:
     notice: str | None = None
     dropped: tuple[str, ...] = field(default=())
 
+    @classmethod
+    def of_sections(cls, feature: str, sections: Sequence[Section]) -> AiResult:
+        """A result made of titled sections, the empty ones left out; its ``sentences``
+        are all of theirs, in order."""
+        kept = tuple(section for section in sections if section.sentences)
+        return cls(
+            feature=feature,
+            sentences=tuple(s for section in kept for s in section.sentences),
+            sections=kept,
+        )
+
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "feature": self.feature,
