@@ -34,9 +34,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from storyline.shared_data import shared_dir
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-DATASET = ROOT.parent / "shared" / "datasets" / "summaries" / "cnndm"
+DATASET = shared_dir() / "datasets" / "summaries" / "cnndm"
 ARTICLE_WORDS = 1000
 STORY_ARTICLES = 20
 

@@ -26,8 +26,10 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from storyline.shared_data import shared_dir
+
 ROOT = Path(__file__).resolve().parents[1]
-ECBPLUS = ROOT.parent / "shared" / "datasets" / "clustering" / "ecbplus"
+ECBPLUS = shared_dir() / "datasets" / "clustering" / "ecbplus"
 sys.path.insert(0, str(ROOT))
 
 from storyline.stories.embeddings import Embedder, article_text_for_embedding  # noqa: E402

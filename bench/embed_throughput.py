@@ -31,8 +31,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from storyline.shared_data import shared_dir
+
 ROOT = Path(__file__).resolve().parents[1]
-DATASETS = ROOT.parent / "shared" / "datasets"
+DATASETS = shared_dir() / "datasets"
 sys.path.insert(0, str(ROOT))
 
 from storyline.stories.embeddings import (  # noqa: E402

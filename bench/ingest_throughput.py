@@ -40,8 +40,10 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from storyline.shared_data import shared_dir
+
 ROOT = Path(__file__).resolve().parents[1]
-DATASET = ROOT.parent / "shared" / "datasets" / "extraction"
+DATASET = shared_dir() / "datasets" / "extraction"
 OUT = ROOT / "bench" / "out"
 
 

@@ -25,8 +25,10 @@ import sys
 import time
 from pathlib import Path
 
+from storyline.shared_data import shared_dir
+
 ROOT = Path(__file__).resolve().parents[1]
-DATASETS = ROOT.parent / "shared" / "datasets"
+DATASETS = shared_dir() / "datasets"
 
 
 def load_texts(limit: int) -> list[str]:

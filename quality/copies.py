@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from storyline.shared_data import shared_dir
 from storyline.stories.copies import (
     SAME_CONTAINMENT,
     CopyCandidate,
@@ -51,7 +52,7 @@ from storyline.stories.shingles import shingle_hashes, story_words
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures" / "stories" / "copies"
-DATASETS = REPO.parent / "shared" / "datasets"
+DATASETS = shared_dir() / "datasets"
 FLOORS = Path(__file__).resolve().parent / "floors.json"
 # Real-news pairs sharing less than this are unrelated, for the candidate load.
 _UNRELATED = 0.1

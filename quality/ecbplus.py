@@ -41,6 +41,8 @@ from xml.etree import ElementTree
 
 import numpy as np
 
+from storyline.shared_data import shared_dir
+
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
@@ -49,7 +51,7 @@ from storyline.stories.cluster_features import ClusterDoc, term_weights  # noqa:
 from storyline.stories.cluster_online import OnlineClusterer  # noqa: E402
 from storyline.stories.clustering import PARAMS, ClusterParams  # noqa: E402
 
-DATASET = REPO.parent / "shared" / "datasets" / "clustering" / "ecbplus"
+DATASET = shared_dir() / "datasets" / "clustering" / "ecbplus"
 FLOORS = Path(__file__).resolve().parent / "floors.json"
 SEEDS = (1, 2, 3)
 _GLUE_BEFORE = re.compile(r" ([,.;:!?%)\]}]|'s|'re|'ve|'ll|'d|'m|n't)(?=\s|$)")

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from storyline.shared_data import shared_dir
+
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
@@ -34,7 +36,7 @@ if TYPE_CHECKING:
 
 REPO = Path(__file__).resolve().parents[1]
 GOLD = REPO / "tests" / "fixtures" / "understand" / "entities-gold.json"
-POLNEAR = REPO.parent / "shared" / "datasets" / "quotes" / "polnear" / "dev" / "text"
+POLNEAR = shared_dir() / "datasets" / "quotes" / "polnear" / "dev" / "text"
 FLOORS = Path(__file__).resolve().parent / "floors.json"
 _NTH = re.compile(r"^(.*)#(\d+)$")
 

@@ -24,8 +24,10 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from storyline.shared_data import shared_dir
+
 REPO = Path(__file__).resolve().parents[1]
-DATASET = REPO.parent / "shared" / "datasets" / "extraction"
+DATASET = shared_dir() / "datasets" / "extraction"
 FLOORS = Path(__file__).resolve().parent / "floors.json"
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _SHINGLE = 4

@@ -34,13 +34,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from storyline.shared_data import shared_dir
+
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
     from storyline.understand.types import Attribution
 
 REPO = Path(__file__).resolve().parents[1]
-DATASET = REPO.parent / "shared" / "datasets" / "quotes" / "polnear"
+DATASET = shared_dir() / "datasets" / "quotes" / "polnear"
 FLOORS = Path(__file__).resolve().parent / "floors.json"
 ROLES = ("source", "cue", "content")
 

@@ -30,8 +30,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from storyline.shared_data import shared_dir
+
 REPO = Path(__file__).resolve().parents[1]
-SEED_PAGE = REPO.parent / "shared" / "seed" / "daily8-article-page.txt"
+SEED_PAGE = shared_dir() / "seed" / "daily8-article-page.txt"
 GOLD = REPO / "tests" / "fixtures" / "understand" / "seed-article-1-quotes.json"
 FLOORS = Path(__file__).resolve().parent / "floors.json"
 KINDS = ("direct", "indirect")

@@ -34,6 +34,8 @@ from pathlib import Path
 
 import numpy as np
 
+from storyline.shared_data import shared_dir
+
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
@@ -51,7 +53,7 @@ from storyline.ai.summarize import (  # noqa: E402
 from storyline.ai.types import Encoder, Vectors  # noqa: E402
 from storyline.stories.digest_types import DigestArticle  # noqa: E402
 
-DATASET = REPO.parent / "shared" / "datasets" / "summaries" / "cnndm"
+DATASET = shared_dir() / "datasets" / "summaries" / "cnndm"
 FLOORS = Path(__file__).resolve().parent / "floors.json"
 FOLDS = 5
 METRICS = ("rouge1", "rouge2", "rougeLsum")

@@ -25,6 +25,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from storyline.shared_data import shared_dir
+
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
@@ -32,7 +34,7 @@ if TYPE_CHECKING:
     from storyline.understand.types import Timex
 
 REPO = Path(__file__).resolve().parents[1]
-DATASET = REPO.parent / "shared" / "datasets" / "timex" / "TBAQ-cleaned"
+DATASET = shared_dir() / "datasets" / "timex" / "TBAQ-cleaned"
 FLOORS = Path(__file__).resolve().parent / "floors.json"
 CORPORA = ("TimeBank", "AQUAINT")
 # The tagger is all find_timexes reads of a Doc; the parser and the entity recogniser would

@@ -31,6 +31,8 @@ from pathlib import Path
 
 import numpy
 
+from storyline.shared_data import shared_dir
+
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
@@ -52,7 +54,7 @@ from storyline.understand.keyphrases import (  # noqa: E402
 )
 from storyline.understand.pipeline import load_pipeline  # noqa: E402
 
-DATASET = REPO.parent / "shared" / "datasets" / "keyphrases" / "500N-KPCrowd"
+DATASET = shared_dir() / "datasets" / "keyphrases" / "500N-KPCrowd"
 L2 = 100.0
 _NEWTON_STEPS = 25
 _TOLERANCE = 1e-5

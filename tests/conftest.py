@@ -17,12 +17,13 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from storyline.settings import Settings, load_settings
+from storyline.shared_data import shared_dir as find_shared_dir
 from storyline.store import Database
 from storyline.store.schema import Base
 from tests.support.fixture_server import FixtureServer, serve_fixtures
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+SHARED = find_shared_dir()
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
