@@ -224,12 +224,9 @@ class AiService:
 
     def _offline_unlocked(self) -> OfflineEngine:
         if self._offline is None:
-            encoder = Embedder(
-                self.settings.embedding_model,
-                self.settings.embedding_model_path,
-                self.settings.embedding_backend,
+            self._offline = OfflineEngine(
+                Embedder.from_settings(self.settings), lambda: load_pipeline(self.settings)
             )
-            self._offline = OfflineEngine(encoder, lambda: load_pipeline(self.settings))
         return self._offline
 
     def run(self, material: Material, feature: str, question: str | None = None) -> dict[str, Any]:
@@ -241,7 +238,7 @@ class AiService:
         engine = "llm" if llm is not None else "offline"
         model = self.settings.llm_model if llm is not None else self.settings.embedding_model
         key = cache_key(
-            feature, engine, model, str(AI_VERSION), material.fingerprint(), question or ""
+            feature, engine, model, str(AI_VERSION), material.fingerprint, question or ""
         )
         with self.database.read() as session:
             cached = read_cached(session, key)

@@ -123,11 +123,7 @@ class Placer:
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            self._embedder = Embedder(
-                self.settings.embedding_model,
-                self.settings.embedding_model_path,
-                self.settings.embedding_backend,
-            )
+            self._embedder = Embedder.from_settings(self.settings)
         return self._embedder
 
     @property

@@ -13,9 +13,11 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
 
+from storyline.ai.answer import answer_question
 from storyline.ai.background import background
 from storyline.ai.material import Material
 from storyline.ai.perspectives import perspectives
+from storyline.ai.summarize import summarize
 from storyline.ai.types import FEATURES, AiResult, CitedSentence, Encoder
 
 if TYPE_CHECKING:
@@ -65,19 +67,13 @@ class OfflineEngine:
         story's brief; 2. ask: the answer from the target's own text; 3. background;
         4. perspectives."""
         if feature == "summary":
-            from storyline.ai.summarize import summarize
-
             summary, points = summarize(
                 material.articles, self.encoder, story=material.kind == "story"
             )
             return AiResult(feature="summary", sentences=summary, key_points=points)
         if feature == "ask":
-            from storyline.ai.answer import answer_question
-
-            return fold_copies(
-                answer_question(
-                    check_question(question), material.articles, self.encoder, self.nlp_loader()
-                )
+            return answer_question(
+                check_question(question), material.articles, self.encoder, self.nlp_loader()
             )
         if feature == "background":
             return background(material)
@@ -98,21 +94,26 @@ def run_feature(
     1. The question, if any, is checked (``ValueError`` when empty or too long);
     2. the LLM engine answers when one is configured;
     3. when it cannot (:class:`EngineUnavailable`), the offline engine answers and the
-       result's ``notice`` says why, so the page can tell the reader.
+       result's ``notice`` says why, so the page can tell the reader;
+    4. an answer's supporting sentences that several outlets carry are shown once
+       (:func:`fold_copies`), whichever engine wrote them.
     """
     if feature not in FEATURES:
         raise ValueError(f"unknown AI feature {feature!r}; one of {', '.join(FEATURES)}")
     if feature == "ask":
         question = check_question(question)
+    result = None
     if llm is not None:
         try:
-            return llm.run(feature, material, question)
+            result = llm.run(feature, material, question)
         except EngineUnavailable as exc:
-            result = offline.run(feature, material, question)
-            return _with_notice(
-                result, f"The LLM could not be used ({exc}); the offline engine wrote this instead."
+            result = _with_notice(
+                offline.run(feature, material, question),
+                f"The LLM could not be used ({exc}); the offline engine wrote this instead.",
             )
-    return offline.run(feature, material, question)
+    if result is None:
+        result = offline.run(feature, material, question)
+    return fold_copies(result) if feature == "ask" else result
 
 
 def fold_copies(result: AiResult) -> AiResult:

@@ -7,6 +7,7 @@ every citation are into the ``text`` of the article they name.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -52,8 +53,10 @@ class Material:
     earlier: tuple[EarlierStory, ...] = ()
     since: datetime | None = None
 
+    @functools.cached_property
     def fingerprint(self) -> str:
-        """A digest of everything the features read: equal inputs, equal answers."""
+        """A digest of everything the features read: equal inputs, equal answers
+        (computed once; a panel asks for it once per feature)."""
         parts = {
             "kind": self.kind,
             "id": self.id,

@@ -36,10 +36,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
+
+if TYPE_CHECKING:
+    from storyline.settings import Settings
 
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 BACKENDS = ("auto", "torch", "onnx", "onnx-int8")
@@ -116,6 +119,13 @@ class Embedder:
         self.model = model
         self.backend, self._encoder = _shared_encoder(model, model_path, backend, cache)
         self.dimensions = self._encoder.dimensions
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Embedder:
+        """The embedder ``STORYLINE_EMBEDDING_MODEL``, ``_MODEL_PATH`` and ``_BACKEND`` name."""
+        return cls(
+            settings.embedding_model, settings.embedding_model_path, settings.embedding_backend
+        )
 
     def encode(self, texts: Sequence[str]) -> Vectors:
         """One float32 L2-normalised row per text, in order.
