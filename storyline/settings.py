@@ -166,13 +166,75 @@ SETTINGS: tuple[Setting, ...] = (
         "Tokens (prompt and completion) the LLM may use per UTC day; past it the offline "
         "engine answers. 0: no limit.",
     ),
+    Setting(
+        "base_url",
+        "",
+        "str",
+        "The address readers reach Storyline at, e.g. `https://news.example.org`, for links in "
+        "mail and Atom feeds. Empty: `http://HOST:PORT`.",
+    ),
+    Setting(
+        "registration",
+        "open",
+        "str",
+        "Who may create an account: `open`, `invite` (with a code from an admin) or `closed`.",
+    ),
+    Setting("session_days", "30", "int", "Days a sign-in lasts without being used."),
+    Setting(
+        "sign_in_limit",
+        "5",
+        "int",
+        "Failed sign-ins per account, and 4 times as many per address, allowed in 15 minutes "
+        "before further tries wait.",
+    ),
+    Setting(
+        "smtp_url",
+        "",
+        "str",
+        "Mail server for password resets and digests: `smtp://user:pass@host:587` (STARTTLS "
+        "when offered), `smtps://…:465` or `smtp+plain://host:25` (never TLS). Empty: no mail.",
+    ),
+    Setting("mail_from", "storyline@localhost", "str", "Sender address of Storyline's mail."),
+    Setting(
+        "comment_edit_minutes",
+        "15",
+        "int",
+        "Minutes after posting during which a comment may be edited (it is marked edited).",
+    ),
+    Setting(
+        "comment_rate",
+        "5/60,60/86400",
+        "str",
+        "Comments one account may post: `COUNT/SECONDS` limits, comma-separated.",
+    ),
+    Setting(
+        "automod",
+        "new_account,links,repetition,words,classifier",
+        "str",
+        "Automatic pre-moderation rules in force, comma-separated: `new_account`, `links`, "
+        "`repetition`, `words`, `classifier`, `llm` (asks the LLM endpoint too). "
+        "`none` switches pre-moderation off.",
+    ),
+    Setting(
+        "automod_words",
+        "",
+        "path",
+        "File of words and phrases (one per line) that hold a comment for a moderator. "
+        "Empty: a short built-in list of slurs and threats.",
+    ),
+    Setting(
+        "automod_new_account_hours",
+        "24",
+        "int",
+        "Accounts younger than this may post one comment with a link and 3 comments an hour.",
+    ),
 )
 
 _PARSERS: dict[str, Callable[[str], Any]] = {
     "str": str,
     "int": int,
     "float": float,
-    "path": lambda value: Path(value).expanduser(),
+    "path": lambda value: Path(value).expanduser() if value else None,
 }
 
 
@@ -228,12 +290,28 @@ class Settings:
     llm_timeout: float = 30.0
     llm_retries: int = 2
     llm_daily_tokens: int = 200_000
+    base_url: str = ""
+    registration: str = "open"
+    session_days: int = 30
+    sign_in_limit: int = 5
+    smtp_url: str = ""
+    mail_from: str = "storyline@localhost"
+    comment_edit_minutes: int = 15
+    comment_rate: str = "5/60,60/86400"
+    automod: str = "new_account,links,repetition,words,classifier"
+    automod_words: Path | None = None
+    automod_new_account_hours: int = 24
 
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.home / 'storyline.db').resolve()}"
+
+    @property
+    def public_url(self) -> str:
+        """Where readers reach this installation, without a trailing slash."""
+        return (self.base_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     @property
     def is_sqlite(self) -> bool:

@@ -545,3 +545,269 @@ class LlmUsage(Base):
 
     day: Mapped[str] = mapped_column(String(10), primary_key=True)
     tokens: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+# Readers: accounts, comments, moderation, follows, notifications (issue #7).
+
+
+class User(Base):
+    """A reader's account. ``role`` is ``reader``, ``moderator`` or ``admin``; ``status``
+    is ``active``, ``suspended`` (until ``suspended_until``) or ``banned``."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)  # stored lower-cased
+    name: Mapped[str] = mapped_column(String(60))  # shown beside comments
+    name_key: Mapped[str] = mapped_column(String(60), unique=True)  # case-folded name
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20), default="reader")
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What the reader asked for: notification kinds switched off, digest period, etc.
+    preferences: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The secret in the reader's personal Atom feed URL; replaced to revoke it.
+    feed_secret: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class UserSession(Base):
+    """A signed-in browser. The cookie carries a random token; only its sha256 is kept,
+    so a copy of the database signs nobody in."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the token
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    user_agent: Mapped[str | None] = mapped_column(String(300))
+    address: Mapped[str | None] = mapped_column(String(64))
+
+
+class ApiToken(Base):
+    """A personal API token (``Authorization: Bearer …``); only its sha256 is kept."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class PasswordReset(Base):
+    """A password-reset link sent by mail; single use, short-lived; sha256 of its token."""
+
+    __tablename__ = "password_resets"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Invite(Base):
+    """An invitation code for invite-only registration; sha256 of the code."""
+
+    __tablename__ = "invites"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SignInFailure(Base):
+    """One failed sign-in, by account (``account:<email>``) and by address
+    (``address:<ip>``): what sign-in throttling counts, shared by every process."""
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (Index("ix_sign_in_failures_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    key: Mapped[str] = mapped_column(String(400))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class Comment(Base):
+    """A comment on an article or a story (``target_kind`` ``article`` or ``story``).
+
+    ``body`` is the author's Markdown; ``html`` its sanitised rendering, made once when
+    it is written. ``status``: ``visible``, ``held`` (waiting for a moderator; see
+    ``held_reasons``), ``hidden`` (by a moderator), ``deleted`` (by its author or a
+    moderator: its place is kept for its replies, its text is gone).
+    """
+
+    __tablename__ = "comments"
+    __table_args__ = (Index("ix_comments_target", "target_kind", "target_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    target_kind: Mapped[str] = mapped_column(String(10))
+    target_id: Mapped[int] = mapped_column(BigInteger)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    body: Mapped[str] = mapped_column(Text)
+    html: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="visible", index=True)
+    held_reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    score: Mapped[int] = mapped_column(Integer, default=0)  # upvotes minus downvotes
+    upvotes: Mapped[int] = mapped_column(Integer, default=0)
+    downvotes: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class CommentVote(Base):
+    """One reader's vote on one comment: +1 or -1."""
+
+    __tablename__ = "comment_votes"
+
+    comment_id: Mapped[int] = mapped_column(
+        ForeignKey("comments.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    value: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Report(Base):
+    """A reader's report of a comment, with a reason; open until a moderator acts."""
+
+    __tablename__ = "reports"
+    __table_args__ = (UniqueConstraint("comment_id", "reporter_id", name="uq_reports_once"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    comment_id: Mapped[int] = mapped_column(
+        ForeignKey("comments.id", ondelete="CASCADE"), index=True
+    )
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(String(30))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    resolution: Mapped[str | None] = mapped_column(String(30))
+
+
+class ModerationAction(Base):
+    """What a moderator (or the automatic pre-moderation, ``moderator_id`` NULL) did, to
+    which comment or account, and why: the moderation log."""
+
+    __tablename__ = "moderation_actions"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    action: Mapped[str] = mapped_column(String(20))  # hold, approve, hide, delete, warn, ...
+    moderator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    comment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("comments.id", ondelete="SET NULL"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    reason: Mapped[str] = mapped_column(Text)
+    until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class Follow(Base):
+    """Something a reader follows (``mode`` ``follow``) or mutes (``mode`` ``mute``).
+
+    ``kind``: ``outlet`` (target: slug), ``story``, ``storyline``, ``entity`` (target: id),
+    ``hashtag`` (target: the tag without ``#``, lower-cased) or ``word`` (mutes only).
+    """
+
+    __tablename__ = "follows"
+    __table_args__ = (
+        UniqueConstraint("user_id", "mode", "kind", "target", name="uq_follows_once"),
+        Index("ix_follows_target", "kind", "target", "mode"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    mode: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[str] = mapped_column(String(20))
+    target: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ReadingMark(Base):
+    """A reader's state of one article: read, bookmarked ("read later"), or both."""
+
+    __tablename__ = "reading_marks"
+    __table_args__ = (Index("ix_reading_marks_saved", "user_id", "saved_at"),)
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class StoryDevelopment(Base):
+    """Something notable that happened to a story: a new outlet covers it, a new story
+    joins its storyline, a speaker quoted for the first time. ``key`` makes each one
+    happen once however often articles are placed again."""
+
+    __tablename__ = "story_developments"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))  # new_outlet, new_story, new_claim
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), index=True)
+    storyline_id: Mapped[int | None] = mapped_column(
+        ForeignKey("storylines.id", ondelete="SET NULL"), index=True
+    )
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)  # "Harbour Daily now covers it", shown as is
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class Notification(Base):
+    """One notification for one reader. ``key`` makes it arrive once."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        UniqueConstraint("user_id", "key", name="uq_notifications_once"),
+        Index("ix_notifications_user", "user_id", "id"),
+        Index("ix_notifications_unread", "user_id", "read_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))  # development, reply, moderation
+    text: Mapped[str] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class DigestDelivery(Base):
+    """One reader's digest for one period (``2026-11-26``, ``2026-W48``): claimed by one
+    worker under a lease, then marked sent, so that it goes out once."""
+
+    __tablename__ = "digest_deliveries"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    period: Mapped[str] = mapped_column(String(12), primary_key=True)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    stories: Mapped[int] = mapped_column(Integer, default=0)

@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from storyline import __version__
@@ -21,6 +21,7 @@ from storyline.ai_views import AiService
 from storyline.settings import Settings
 from storyline.store import Database
 from storyline.web.ai import build_ai_router
+from storyline.web.auth import ReaderContext, SignInRequired, sign_in_url
 from storyline.web.headers import CachedStaticFiles, SecurityHeaders
 from storyline.web.operations import build_operations_router
 from storyline.web.rendering import STATIC, Pages
@@ -74,6 +75,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     app.include_router(build_stories_router(settings, db, pages, ai))
     app.include_router(build_ai_router(ai))
     app.mount("/static", CachedStaticFiles(directory=STATIC), name="static")
+    app.add_middleware(ReaderContext, database=db, settings=settings)
     app.add_middleware(SecurityHeaders)
 
     async def http_error(request: Request, exc: Exception) -> Response:
@@ -86,6 +88,11 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
             return await request_validation_exception_handler(request, exc)
         return _error_response(pages, request, 422, "The address has a value out of range.")
 
+    async def sign_in_first(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, SignInRequired)
+        return RedirectResponse(sign_in_url(exc.next_path), status_code=303)
+
+    app.add_exception_handler(SignInRequired, sign_in_first)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)
 

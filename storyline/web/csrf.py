@@ -20,9 +20,19 @@ COOKIE = "storyline_csrf"
 FIELD = "csrf_token"
 
 
+def new_csrf_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
 def csrf_token(request: Request) -> str:
-    """This browser's token: the cookie's value, or a new one (set it with :func:`remember`)."""
-    return request.cookies.get(COOKIE) or secrets.token_urlsafe(32)
+    """This browser's token: the cookie's value, the one :class:`~storyline.web.auth.
+    ReaderContext` is setting with this response, or a new one (set it with
+    :func:`remember`)."""
+    return (
+        request.cookies.get(COOKIE)
+        or request.scope.get("state", {}).get("csrf")
+        or new_csrf_token()
+    )
 
 
 def remember(response: Response, token: str) -> None:

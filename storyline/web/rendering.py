@@ -18,6 +18,8 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from markupsafe import Markup
 
+from storyline.web.csrf import FIELD
+from storyline.web.auth import current_csrf, current_viewer
 from storyline.web.sanitize import safe_url, sanitize_html
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -157,14 +159,18 @@ class Pages:
                 "site_name": site_name,
                 "stylesheet": static_url("style.css"),
                 "favicon": static_url("favicon.svg"),
+                "csrf_field": FIELD,
             }
         )
         self._templates: dict[str, Template] = {}
 
     def render(self, name: str, **context: Any) -> str:
-        """Render ``name`` with ``context`` and ``now`` (for relative times)."""
+        """Render ``name`` with ``context``, ``now`` (for relative times), the signed-in
+        ``viewer`` (or None) and this browser's ``form_token`` for CSRF fields."""
         template = self._templates.get(name)
         if template is None:
             template = self._templates[name] = self.environment.get_template(name)
         now = datetime.now(UTC)
+        context.setdefault("viewer", current_viewer())
+        context.setdefault("form_token", current_csrf())
         return template.render(now=now, ago=lambda value: relative_time(value, now), **context)

@@ -1,0 +1,1 @@
+"""The reader side: accounts, comments, moderation, follows, notifications."""

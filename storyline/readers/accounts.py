@@ -1,0 +1,619 @@
+"""Accounts: passwords, sessions, API tokens, password resets, invitations, throttling.
+
+Passwords are hashed with argon2id (argon2-cffi's defaults, RFC 9106's low-memory
+profile) and rehashed on sign-in when those parameters change. Every secret handed to a
+browser or a script (a session cookie, an API token, a reset link, an invitation code) is
+32 random bytes; the database keeps only its sha256, so a copy of the database lets
+nobody in. Sessions live in the database, so signing out (or out everywhere) takes effect
+at once in every process.
+
+Failed sign-ins are counted per account and per address in ``sign_in_failures``, a table
+every process shares; past the limit, sign-in waits until the oldest failure in the window
+ages out, whether the password is right or not, so guessing gains nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from storyline.settings import Settings
+from storyline.store.schema import (
+    ApiToken,
+    Comment,
+    CommentVote,
+    Follow,
+    Invite,
+    ModerationAction,
+    Notification,
+    PasswordReset,
+    ReadingMark,
+    Report,
+    SignInFailure,
+    User,
+    UserSession,
+)
+
+ROLES = ("reader", "moderator", "admin")
+REGISTRATION_MODES = ("open", "invite", "closed")
+MIN_PASSWORD = 10
+MAX_PASSWORD = 1024  # argon2 takes any length; a cap keeps hashing a megabyte off the table
+MAX_NAME = 40
+THROTTLE_WINDOW = timedelta(minutes=15)
+ADDRESS_FACTOR = 4  # an address (a household, an office) may fail more often than one account
+RESET_LIFETIME = timedelta(hours=1)
+# A session's last use is written at most this often: a page view must not be a write.
+SEEN_EVERY = timedelta(minutes=10)
+
+_hasher = PasswordHasher()
+# Hashed once, so that signing in as nobody takes as long as signing in as somebody.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+class AccountError(ValueError):
+    """A request about an account that cannot be done; the message says why, to the user."""
+
+
+class SignInThrottled(AccountError):
+    """Too many failed sign-ins; ``retry_after`` seconds until the next try is heard."""
+
+    def __init__(self, retry_after: int) -> None:
+        minutes = max(1, -(-retry_after // 60))
+        super().__init__(
+            f"Too many failed sign-ins. Try again in {minutes} minute{'s' * (minutes > 1)}, "
+            "or reset your password."
+        )
+        self.retry_after = retry_after
+
+
+def digest(secret: str) -> str:
+    """What the database keeps of a secret: its sha256, in hex."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def normalize_email(email: str) -> str:
+    """The address as stored and compared: trimmed and lower-cased."""
+    address = email.strip().lower()
+    local, _, domain = address.rpartition("@")
+    if not local or "." not in domain or len(address) > 320 or any(c.isspace() for c in address):
+        raise AccountError("Enter an email address such as name@example.org.")
+    return address
+
+
+def normalize_name(name: str) -> tuple[str, str]:
+    """The display name as shown, and the key two names must not share (case-folded,
+    compatibility-normalised, so "Ana" and "ＡＮＡ" are one name)."""
+    shown = " ".join(unicodedata.normalize("NFC", name).split())
+    if not 2 <= len(shown) <= MAX_NAME:
+        raise AccountError(f"Choose a name of 2 to {MAX_NAME} characters.")
+    if any(unicodedata.category(c)[0] == "C" for c in shown):
+        raise AccountError("The name has characters that cannot be shown.")
+    return shown, unicodedata.normalize("NFKC", shown).casefold()
+
+
+def check_password_rules(password: str, email: str = "") -> None:
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"Choose a password of at least {MIN_PASSWORD} characters.")
+    if len(password) > MAX_PASSWORD:
+        raise AccountError(f"Choose a password of at most {MAX_PASSWORD} characters.")
+    if email and password.strip().lower() == email.strip().lower():
+        raise AccountError("Choose a password that is not your email address.")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    name: str,
+    password: str,
+    role: str = "reader",
+    now: datetime | None = None,
+) -> User:
+    """A new account. Raises :class:`AccountError` when a field is invalid or taken."""
+    if role not in ROLES:
+        raise AccountError(f"Unknown role {role!r}: one of {', '.join(ROLES)}.")
+    address = normalize_email(email)
+    shown, key = normalize_name(name)
+    check_password_rules(password, address)
+    if session.scalar(select(User.id).where(User.email == address)) is not None:
+        raise AccountError("An account with that email address exists; sign in instead.")
+    if session.scalar(select(User.id).where(User.name_key == key)) is not None:
+        raise AccountError("That name is taken; choose another.")
+    moment = now or datetime.now(UTC)
+    user = User(
+        email=address,
+        name=shown,
+        name_key=key,
+        password_hash=hash_password(password),
+        role=role,
+        status="active",
+        preferences={},
+        feed_secret=new_secret(),
+        created_at=moment,
+        password_changed_at=moment,
+    )
+    session.add(user)
+    try:
+        session.flush()
+    except IntegrityError as error:  # another request took the address or name meanwhile
+        raise AccountError("That email address or name was just taken; try another.") from error
+    return user
+
+
+def count_users(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(User)) or 0
+
+
+def has_admin(session: Session) -> bool:
+    return session.scalar(select(User.id).where(User.role == "admin").limit(1)) is not None
+
+
+def register(
+    session: Session,
+    settings: Settings,
+    *,
+    email: str,
+    name: str,
+    password: str,
+    invite: str | None = None,
+    now: datetime | None = None,
+) -> User:
+    """Sign-up as the registration setting allows: ``open``, ``invite`` (a valid unused
+    invitation code, spent here) or ``closed``."""
+    moment = now or datetime.now(UTC)
+    mode = settings.registration
+    if mode not in REGISTRATION_MODES:
+        raise AccountError(f"STORYLINE_REGISTRATION={mode!r}: one of open, invite, closed.")
+    if mode == "closed":
+        raise AccountError("This site is not taking new accounts.")
+    row = None
+    if mode == "invite":
+        row = session.get(Invite, digest(invite or ""), with_for_update=True)
+        if row is None or row.used_at is not None:
+            raise AccountError("Sign-up here is by invitation: that code is not valid.")
+    user = create_user(session, email=email, name=name, password=password, now=moment)
+    if row is not None:
+        row.used_by_id, row.used_at = user.id, moment
+    return user
+
+
+def create_invite(session: Session, by: User | None, now: datetime | None = None) -> str:
+    """A new invitation code (shown once)."""
+    code = new_secret()
+    session.add(
+        Invite(
+            digest=digest(code),
+            created_by_id=by.id if by else None,
+            created_at=now or datetime.now(UTC),
+        )
+    )
+    return code
+
+
+def get_user_by_email(session: Session, email: str) -> User | None:
+    try:
+        address = normalize_email(email)
+    except AccountError:
+        return None
+    return session.scalar(select(User).where(User.email == address))
+
+
+def authenticate(
+    session: Session,
+    settings: Settings,
+    *,
+    email: str,
+    password: str,
+    address: str | None,
+    now: datetime | None = None,
+) -> User:
+    """The account these credentials open, or :class:`AccountError` (wrong email or
+    password: one message for both) or :class:`SignInThrottled`."""
+    moment = now or datetime.now(UTC)
+    keys = [f"account:{email.strip().lower()[:320]}"]
+    limits = [settings.sign_in_limit]
+    if address:
+        keys.append(f"address:{address}")
+        limits.append(settings.sign_in_limit * ADDRESS_FACTOR)
+    wait = _throttle_wait(session, keys, limits, moment)
+    if wait:
+        raise SignInThrottled(wait)
+    user = get_user_by_email(session, email)
+    if user is None or len(password) > MAX_PASSWORD or not _verify(user, password):
+        if user is None:
+            _verify_nobody(password)
+        for key in keys:
+            session.add(SignInFailure(key=key, at=moment))
+        raise AccountError("That email and password do not match an account.")
+    if user.status == "banned":
+        raise AccountError("This account is banned.")
+    session.execute(delete(SignInFailure).where(SignInFailure.key == keys[0]))
+    return user
+
+
+def _verify(user: User, password: str) -> bool:
+    try:
+        _hasher.verify(user.password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return True
+
+
+def _verify_nobody(password: str) -> None:
+    with contextlib.suppress(VerificationError):
+        _hasher.verify(_DUMMY_HASH, password[:MAX_PASSWORD])
+
+
+def _throttle_wait(session: Session, keys: list[str], limits: list[int], now: datetime) -> int:
+    """Seconds until the next sign-in may be tried (0: now)."""
+    since = now - THROTTLE_WINDOW
+    wait = 0
+    for key, limit in zip(keys, limits, strict=True):
+        times = session.scalars(
+            select(SignInFailure.at)
+            .where(SignInFailure.key == key, SignInFailure.at > since)
+            .order_by(SignInFailure.at.desc())
+            .limit(limit)
+        ).all()
+        if len(times) >= limit:
+            oldest = min(times)
+            wait = max(wait, int((oldest + THROTTLE_WINDOW - now).total_seconds()) + 1)
+    return wait
+
+
+def forget_old_failures(session: Session, now: datetime) -> int:
+    """Drop failures older than the throttling window (the ticker calls this)."""
+    result = session.execute(delete(SignInFailure).where(SignInFailure.at < now - THROTTLE_WINDOW))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def change_password(
+    session: Session, user: User, *, current: str, new: str, now: datetime | None = None
+) -> None:
+    if not _verify(user, current):
+        raise AccountError("The current password is not right.")
+    set_password(session, user, new, now=now)
+
+
+def set_password(
+    session: Session, user: User, password: str, *, now: datetime | None = None
+) -> None:
+    """Set a new password and sign every session out (the caller starts a new one)."""
+    check_password_rules(password, user.email)
+    user.password_hash = hash_password(password)
+    user.password_changed_at = now or datetime.now(UTC)
+    end_all_sessions(session, user.id)
+
+
+# Sessions ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    """A signed-in browser, as the account page lists it."""
+
+    id: str
+    created_at: datetime
+    last_seen_at: datetime
+    user_agent: str | None
+    address: str | None
+
+
+def start_session(
+    session: Session,
+    user: User,
+    settings: Settings,
+    *,
+    user_agent: str | None = None,
+    address: str | None = None,
+    now: datetime | None = None,
+) -> str:
+    """Sign ``user`` in: a new random token (the cookie's value). A token the browser
+    had before is never reused, so a planted cookie signs its planter in as nobody."""
+    moment = now or datetime.now(UTC)
+    token = new_secret()
+    session.add(
+        UserSession(
+            id=digest(token),
+            user_id=user.id,
+            created_at=moment,
+            last_seen_at=moment,
+            expires_at=moment + timedelta(days=settings.session_days),
+            user_agent=(user_agent or "")[:300] or None,
+            address=address,
+        )
+    )
+    return token
+
+
+def session_user(
+    session: Session, token: str, now: datetime | None = None
+) -> tuple[User, UserSession] | None:
+    """The account and session a cookie's token names, if it is still valid."""
+    if not token or len(token) > 100:
+        return None
+    moment = now or datetime.now(UTC)
+    row = session.execute(
+        select(User, UserSession)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(UserSession.id == digest(token), UserSession.expires_at > moment)
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
+def touch_session(
+    session: Session, session_id: str, settings: Settings, now: datetime | None = None
+) -> None:
+    """Record a use: the session lives ``session_days`` from its last use."""
+    moment = now or datetime.now(UTC)
+    session.execute(
+        update(UserSession)
+        .where(UserSession.id == session_id)
+        .values(last_seen_at=moment, expires_at=moment + timedelta(days=settings.session_days))
+    )
+
+
+def end_session(session: Session, token: str) -> None:
+    session.execute(delete(UserSession).where(UserSession.id == digest(token)))
+
+
+def end_session_by_id(session: Session, user_id: int, session_id: str) -> bool:
+    result = session.execute(
+        delete(UserSession).where(UserSession.id == session_id, UserSession.user_id == user_id)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def end_all_sessions(session: Session, user_id: int) -> None:
+    """Sign out everywhere."""
+    session.execute(delete(UserSession).where(UserSession.user_id == user_id))
+
+
+def list_sessions(session: Session, user_id: int, now: datetime) -> list[SessionInfo]:
+    rows = session.scalars(
+        select(UserSession)
+        .where(UserSession.user_id == user_id, UserSession.expires_at > now)
+        .order_by(UserSession.last_seen_at.desc())
+    ).all()
+    return [
+        SessionInfo(row.id, row.created_at, row.last_seen_at, row.user_agent, row.address)
+        for row in rows
+    ]
+
+
+def forget_expired_sessions(session: Session, now: datetime) -> None:
+    session.execute(delete(UserSession).where(UserSession.expires_at <= now))
+
+
+# API tokens ----------------------------------------------------------------------------
+
+
+def create_api_token(
+    session: Session, user: User, name: str, now: datetime | None = None
+) -> tuple[ApiToken, str]:
+    """A personal API token; the secret is returned once and never stored."""
+    label = " ".join(name.split())[:100]
+    if not label:
+        raise AccountError("Name the token, e.g. the app that will use it.")
+    secret = "sl_" + new_secret()
+    row = ApiToken(
+        digest=digest(secret), user_id=user.id, name=label, created_at=now or datetime.now(UTC)
+    )
+    session.add(row)
+    session.flush()
+    return row, secret
+
+
+def token_user(session: Session, secret: str) -> tuple[User, ApiToken] | None:
+    if not secret or len(secret) > 100:
+        return None
+    row = session.execute(
+        select(User, ApiToken)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.digest == digest(secret))
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
+def list_api_tokens(session: Session, user_id: int) -> list[ApiToken]:
+    return list(
+        session.scalars(
+            select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id)
+        ).all()
+    )
+
+
+def revoke_api_token(session: Session, user_id: int, token_id: int) -> bool:
+    result = session.execute(
+        delete(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user_id)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+# Password resets -----------------------------------------------------------------------
+
+
+def create_reset(session: Session, user: User, now: datetime | None = None) -> str:
+    """A single-use reset token valid for :data:`RESET_LIFETIME`; earlier ones lapse."""
+    moment = now or datetime.now(UTC)
+    session.execute(
+        update(PasswordReset)
+        .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
+        .values(used_at=moment)
+    )
+    token = new_secret()
+    session.add(
+        PasswordReset(
+            digest=digest(token),
+            user_id=user.id,
+            created_at=moment,
+            expires_at=moment + RESET_LIFETIME,
+        )
+    )
+    return token
+
+
+def reset_is_valid(session: Session, token: str, now: datetime | None = None) -> bool:
+    row = session.get(PasswordReset, digest(token)) if token else None
+    moment = now or datetime.now(UTC)
+    return row is not None and row.used_at is None and row.expires_at > moment
+
+
+def use_reset(session: Session, token: str, password: str, now: datetime | None = None) -> User:
+    """Set the password a valid reset link allows; the link is spent, sessions end."""
+    moment = now or datetime.now(UTC)
+    row = session.get(PasswordReset, digest(token), with_for_update=True) if token else None
+    if row is None or row.used_at is not None or row.expires_at <= moment:
+        raise AccountError("That reset link has expired or was used; ask for a new one.")
+    user = session.get(User, row.user_id)
+    if user is None:
+        raise AccountError("That reset link has expired or was used; ask for a new one.")
+    set_password(session, user, password, now=moment)
+    row.used_at = moment
+    return user
+
+
+# Roles and sanctions -------------------------------------------------------------------
+
+
+def set_role(session: Session, user: User, role: str) -> None:
+    if role not in ROLES:
+        raise AccountError(f"Unknown role {role!r}: one of {', '.join(ROLES)}.")
+    user.role = role
+
+
+def is_suspended(user: User, now: datetime) -> bool:
+    if user.status == "banned":
+        return True
+    return user.status == "suspended" and (
+        user.suspended_until is None or user.suspended_until > now
+    )
+
+
+# The reader's own data -----------------------------------------------------------------
+
+
+def export_user(session: Session, user: User) -> dict[str, Any]:
+    """Everything Storyline keeps about ``user``, as JSON-ready data (secrets excepted:
+    the password hash, session and token digests)."""
+
+    def iso(moment: datetime | None) -> str | None:
+        return None if moment is None else moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+    comments = session.scalars(
+        select(Comment).where(Comment.user_id == user.id).order_by(Comment.id)
+    ).all()
+    votes = session.scalars(select(CommentVote).where(CommentVote.user_id == user.id)).all()
+    reports = session.scalars(select(Report).where(Report.reporter_id == user.id)).all()
+    follows = session.scalars(
+        select(Follow).where(Follow.user_id == user.id).order_by(Follow.id)
+    ).all()
+    marks = session.scalars(select(ReadingMark).where(ReadingMark.user_id == user.id)).all()
+    notices = session.scalars(
+        select(Notification).where(Notification.user_id == user.id).order_by(Notification.id)
+    ).all()
+    actions = session.scalars(
+        select(ModerationAction).where(ModerationAction.user_id == user.id)
+    ).all()
+    sessions = session.scalars(select(UserSession).where(UserSession.user_id == user.id)).all()
+    tokens = list_api_tokens(session, user.id)
+    return {
+        "account": {
+            "id": user.id,
+            "email": user.email,
+            "name": user.name,
+            "role": user.role,
+            "status": user.status,
+            "suspended_until": iso(user.suspended_until),
+            "created_at": iso(user.created_at),
+            "password_changed_at": iso(user.password_changed_at),
+            "preferences": user.preferences,
+        },
+        "comments": [
+            {
+                "id": c.id,
+                "target": f"{c.target_kind}:{c.target_id}",
+                "parent_id": c.parent_id,
+                "body": c.body,
+                "status": c.status,
+                "created_at": iso(c.created_at),
+                "edited_at": iso(c.edited_at),
+                "deleted_at": iso(c.deleted_at),
+            }
+            for c in comments
+        ],
+        "votes": [{"comment_id": v.comment_id, "value": v.value} for v in votes],
+        "reports": [
+            {"comment_id": r.comment_id, "reason": r.reason, "note": r.note} for r in reports
+        ],
+        "follows": [
+            {"mode": f.mode, "kind": f.kind, "target": f.target, "since": iso(f.created_at)}
+            for f in follows
+        ],
+        "reading": [
+            {"article_id": m.article_id, "read_at": iso(m.read_at), "saved_at": iso(m.saved_at)}
+            for m in marks
+        ],
+        "notifications": [
+            {"kind": n.kind, "text": n.text, "url": n.url, "created_at": iso(n.created_at)}
+            for n in notices
+        ],
+        "moderation": [
+            {"action": a.action, "reason": a.reason, "until": iso(a.until), "at": iso(a.created_at)}
+            for a in actions
+        ],
+        "sessions": [
+            {
+                "created_at": iso(s.created_at),
+                "last_seen_at": iso(s.last_seen_at),
+                "user_agent": s.user_agent,
+                "address": s.address,
+            }
+            for s in sessions
+        ],
+        "api_tokens": [{"name": t.name, "created_at": iso(t.created_at)} for t in tokens],
+    }
+
+
+def delete_user(session: Session, user: User, now: datetime | None = None) -> None:
+    """Delete the account. Its comments lose their text and author; one with replies
+    keeps its place as "[deleted]" so the thread still reads. Everything else the
+    account owned (sessions, tokens, follows, votes, notifications) goes with it."""
+    moment = now or datetime.now(UTC)
+    session.execute(
+        update(Comment)
+        .where(Comment.user_id == user.id, Comment.status != "deleted")
+        .values(status="deleted", body="", html="", deleted_at=moment)
+    )
+    session.execute(update(Comment).where(Comment.user_id == user.id).values(user_id=None))
+    for vote in session.scalars(select(CommentVote).where(CommentVote.user_id == user.id)):
+        column = Comment.upvotes if vote.value > 0 else Comment.downvotes
+        session.execute(
+            update(Comment)
+            .where(Comment.id == vote.comment_id)
+            .values({column: column - 1, Comment.score: Comment.score - vote.value})
+        )
+    session.execute(delete(CommentVote).where(CommentVote.user_id == user.id))
+    session.delete(user)
+    session.flush()

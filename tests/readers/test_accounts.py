@@ -1,0 +1,307 @@
+"""Accounts in the store: passwords, sign-in throttling, sessions, tokens, resets, invites,
+export and deletion, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from storyline.readers import accounts
+from storyline.readers.accounts import AccountError, SignInThrottled
+from storyline.settings import Settings
+from storyline.store import Database
+from storyline.store.schema import Comment, CommentVote, User
+
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+PASSWORD = "correct horse battery"
+
+
+def _user(database: Database, email: str = "ines@example.org", name: str = "Ines Marr") -> int:
+    with database.write() as session:
+        return accounts.create_user(session, email=email, name=name, password=PASSWORD, now=NOW).id
+
+
+def test_password_is_stored_as_argon2id_and_verified(database: Database) -> None:
+    user_id = _user(database)
+    with database.read() as session:
+        stored = session.get(User, user_id)
+        assert stored is not None
+        assert stored.password_hash.startswith("$argon2id$")
+        assert PASSWORD not in stored.password_hash
+        assert stored.email == "ines@example.org"
+
+
+@pytest.mark.parametrize(
+    ("email", "name", "password", "message"),
+    [
+        ("not-an-address", "Ines Marr", PASSWORD, "email address"),
+        ("a@example.org", "I", PASSWORD, "name of 2"),
+        ("a@example.org", "Ines Marr", "short", "at least"),
+        ("a@example.org", "Ines Marr", "a@example.org", "not your email"),
+    ],
+)
+def test_invalid_accounts_are_refused_with_a_reason(
+    database: Database, email: str, name: str, password: str, message: str
+) -> None:
+    with database.write() as session, pytest.raises(AccountError, match=message):
+        accounts.create_user(session, email=email, name=name, password=password)
+
+
+def test_email_and_name_are_unique_across_case(database: Database) -> None:
+    _user(database)
+    with database.write() as session, pytest.raises(AccountError, match="exists"):
+        accounts.create_user(
+            session, email="INES@Example.org", name="Other Name", password=PASSWORD
+        )
+    with database.write() as session, pytest.raises(AccountError, match="taken"):
+        accounts.create_user(
+            session, email="other@example.org", name="INES MARR", password=PASSWORD
+        )
+
+
+def test_sign_in_checks_the_password_and_one_message_serves_both_mistakes(
+    database: Database, settings: Settings
+) -> None:
+    _user(database)
+    with database.write() as session:
+        user = accounts.authenticate(
+            session, settings, email=" Ines@example.org", password=PASSWORD, address="10.0.0.1"
+        )
+        assert user.name == "Ines Marr"
+    messages = []
+    for email in ("ines@example.org", "nobody@example.org"):
+        with database.write() as session, pytest.raises(AccountError) as caught:
+            accounts.authenticate(
+                session, settings, email=email, password="wrong password", address="10.0.0.1"
+            )
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1]
+
+
+def test_sign_in_is_throttled_per_account_even_with_the_right_password(
+    database: Database, settings: Settings
+) -> None:
+    _user(database)
+    for attempt in range(settings.sign_in_limit):
+        with database.write() as session, pytest.raises(AccountError):
+            accounts.authenticate(
+                session,
+                settings,
+                email="ines@example.org",
+                password="wrong",
+                address=f"10.0.0.{attempt}",
+                now=NOW,
+            )
+    with database.write() as session, pytest.raises(SignInThrottled) as caught:
+        accounts.authenticate(
+            session,
+            settings,
+            email="ines@example.org",
+            password=PASSWORD,
+            address="10.9.9.9",
+            now=NOW + timedelta(minutes=1),
+        )
+    assert 0 < caught.value.retry_after <= 15 * 60
+    with database.write() as session:  # once the window has passed, it opens again
+        accounts.authenticate(
+            session,
+            settings,
+            email="ines@example.org",
+            password=PASSWORD,
+            address="10.9.9.9",
+            now=NOW + timedelta(minutes=16),
+        )
+
+
+def test_sign_in_is_throttled_per_address_across_accounts(
+    database: Database, settings: Settings
+) -> None:
+    strict = dataclasses.replace(settings, sign_in_limit=2)
+    _user(database)
+    for attempt in range(2 * accounts.ADDRESS_FACTOR):
+        with database.write() as session, pytest.raises(AccountError):
+            accounts.authenticate(
+                session,
+                strict,
+                email=f"guess{attempt}@example.org",
+                password="wrong",
+                address="10.0.0.7",
+                now=NOW,
+            )
+    with database.write() as session, pytest.raises(SignInThrottled):
+        accounts.authenticate(
+            session,
+            strict,
+            email="ines@example.org",
+            password=PASSWORD,
+            address="10.0.0.7",
+            now=NOW,
+        )
+    with database.write() as session:  # another address is not held back
+        accounts.authenticate(
+            session,
+            strict,
+            email="ines@example.org",
+            password=PASSWORD,
+            address="10.0.0.8",
+            now=NOW,
+        )
+
+
+def test_sessions_are_server_side_and_revocable(database: Database, settings: Settings) -> None:
+    user_id = _user(database)
+    with database.write() as session:
+        user = session.get(User, user_id)
+        assert user is not None
+        first = accounts.start_session(session, user, settings, now=NOW)
+        second = accounts.start_session(session, user, settings, now=NOW)
+    assert first != second
+    with database.read() as session:
+        found = accounts.session_user(session, first, NOW)
+        assert found is not None and found[0].id == user_id
+        assert accounts.session_user(session, first + "x", NOW) is None
+        expiry = NOW + timedelta(days=settings.session_days + 1)
+        assert accounts.session_user(session, first, expiry) is None
+    with database.write() as session:
+        accounts.end_session(session, first)
+    with database.read() as session:
+        assert accounts.session_user(session, first, NOW) is None
+        assert accounts.session_user(session, second, NOW) is not None
+    with database.write() as session:
+        accounts.end_all_sessions(session, user_id)
+    with database.read() as session:
+        assert accounts.session_user(session, second, NOW) is None
+
+
+def test_changing_the_password_ends_every_session(database: Database, settings: Settings) -> None:
+    user_id = _user(database)
+    with database.write() as session:
+        user = session.get(User, user_id)
+        assert user is not None
+        token = accounts.start_session(session, user, settings, now=NOW)
+        with pytest.raises(AccountError, match="current password"):
+            accounts.change_password(session, user, current="wrong", new="another long secret")
+    with database.write() as session:
+        user = session.get(User, user_id)
+        assert user is not None
+        accounts.change_password(session, user, current=PASSWORD, new="another long secret")
+    with database.read() as session:
+        assert accounts.session_user(session, token, NOW) is None
+    with database.write() as session:
+        accounts.authenticate(
+            session,
+            settings,
+            email="ines@example.org",
+            password="another long secret",
+            address=None,
+        )
+
+
+def test_api_tokens_are_shown_once_and_revocable(database: Database) -> None:
+    user_id = _user(database)
+    with database.write() as session:
+        user = session.get(User, user_id)
+        assert user is not None
+        row, secret = accounts.create_api_token(session, user, "My reader app")
+        token_id = row.id
+    with database.read() as session:
+        found = accounts.token_user(session, secret)
+        assert found is not None and found[0].id == user_id
+        assert all(secret not in t.digest for t in accounts.list_api_tokens(session, user_id))
+    with database.write() as session:
+        assert accounts.revoke_api_token(session, user_id + 1, token_id) is False
+        assert accounts.revoke_api_token(session, user_id, token_id) is True
+    with database.read() as session:
+        assert accounts.token_user(session, secret) is None
+
+
+def test_a_reset_link_works_once_and_expires(database: Database) -> None:
+    user_id = _user(database)
+    with database.write() as session:
+        user = session.get(User, user_id)
+        assert user is not None
+        stale = accounts.create_reset(session, user, now=NOW)
+        token = accounts.create_reset(session, user, now=NOW)  # a newer link voids the first
+    with database.write() as session, pytest.raises(AccountError, match="expired or was used"):
+        accounts.use_reset(session, stale, "brand new password", now=NOW)
+    with database.write() as session, pytest.raises(AccountError, match="expired"):
+        accounts.use_reset(session, token, "brand new password", now=NOW + timedelta(hours=2))
+    with database.write() as session:
+        assert accounts.use_reset(session, token, "brand new password", now=NOW).id == user_id
+    with database.write() as session, pytest.raises(AccountError):
+        accounts.use_reset(session, token, "yet another password", now=NOW)
+
+
+def test_registration_modes(database: Database, settings: Settings) -> None:
+    closed = dataclasses.replace(settings, registration="closed")
+    with database.write() as session, pytest.raises(AccountError, match="not taking"):
+        accounts.register(session, closed, email="a@example.org", name="Ann Lee", password=PASSWORD)
+    invite_only = dataclasses.replace(settings, registration="invite")
+    with database.write() as session, pytest.raises(AccountError, match="invitation"):
+        accounts.register(
+            session, invite_only, email="a@example.org", name="Ann Lee", password=PASSWORD
+        )
+    with database.write() as session:
+        code = accounts.create_invite(session, None)
+    with database.write() as session:
+        accounts.register(
+            session,
+            invite_only,
+            email="a@example.org",
+            name="Ann Lee",
+            password=PASSWORD,
+            invite=code,
+        )
+    with database.write() as session, pytest.raises(AccountError, match="invitation"):
+        accounts.register(
+            session,
+            invite_only,
+            email="b@example.org",
+            name="Bo Lee",
+            password=PASSWORD,
+            invite=code,
+        )
+
+
+def test_deleting_an_account_keeps_replied_comments_as_deleted_and_undoes_votes(
+    database: Database,
+) -> None:
+    author = _user(database)
+    voter = _user(database, "voter@example.org", "Voter One")
+    with database.write() as session:
+        parent = Comment(
+            target_kind="article", target_id=1, user_id=voter, body="First", html="<p>First</p>"
+        )
+        session.add(parent)
+        session.flush()
+        session.add(
+            Comment(
+                target_kind="article",
+                target_id=1,
+                user_id=author,
+                parent_id=parent.id,
+                body="Reply",
+                html="<p>Reply</p>",
+            )
+        )
+        session.add(CommentVote(comment_id=parent.id, user_id=author, value=1))
+        parent.upvotes, parent.score = 1, 1
+    with database.read() as session:
+        user = session.get(User, author)
+        assert user is not None
+        exported = accounts.export_user(session, user)
+    assert exported["account"]["email"] == "ines@example.org"
+    assert [c["body"] for c in exported["comments"]] == ["Reply"]
+    assert "password_hash" not in str(exported)
+    with database.write() as session:
+        user = session.get(User, author)
+        assert user is not None
+        accounts.delete_user(session, user)
+    with database.read() as session:
+        assert session.get(User, author) is None
+        rows = session.scalars(select(Comment).order_by(Comment.id)).all()
+        assert rows[0].score == 0 and rows[0].upvotes == 0
+        assert rows[1].status == "deleted" and rows[1].body == "" and rows[1].user_id is None
