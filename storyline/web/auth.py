@@ -28,7 +28,13 @@ from sqlalchemy import func, select
 from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from storyline.readers.accounts import SEEN_EVERY, session_user, token_user, touch_session
+from storyline.readers.accounts import (
+    SEEN_EVERY,
+    has_admin,
+    session_user,
+    token_user,
+    touch_session,
+)
 from storyline.settings import Settings
 from storyline.store import Database
 from storyline.store.schema import Notification, User
@@ -124,6 +130,20 @@ def require_admin(request: Request) -> Viewer:
     if not viewer.is_admin:
         raise HTTPException(403, "only admins may do that")
     return viewer
+
+
+def require_operator(request: Request, database: Database) -> None:
+    """Operator actions (feeds, entity corrections) are open on an installation without an
+    admin account, as on a laptop run by one person, and admin-only once one exists."""
+    viewer = _viewer.get()
+    if viewer is not None and viewer.is_admin:
+        return
+    with database.read() as session:
+        if not has_admin(session):
+            return
+    if viewer is None:
+        require_viewer(request)
+    raise HTTPException(403, "only admins may change feeds and corrections here")
 
 
 def check_write(request: Request, viewer: Viewer | None, form_token: str | None = None) -> None:

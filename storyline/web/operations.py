@@ -25,6 +25,7 @@ from storyline.settings import Settings
 from storyline.store import Database, get_article, list_revisions
 from storyline.store.feeds import delete_feed, list_feeds, set_feed_state
 from storyline.views import revisions_view
+from storyline.web.auth import require_operator
 from storyline.web.csrf import FIELD, check_form, check_origin, csrf_token, remember
 from storyline.web.rendering import Pages
 
@@ -68,6 +69,7 @@ def build_operations_router(settings: Settings, database: Database, pages: Pages
     @router.post("/api/feeds", status_code=201, tags=["feeds"])
     async def api_add_feed(request: Request, new: NewFeed) -> JSONResponse:
         """Subscribe to a feed, to a site (its feeds discovered) or to a single page."""
+        require_operator(request, database)
         check_origin(request)
         feed = await _subscribe(new.url, new.folder)
         return JSONResponse(feed, status_code=201)
@@ -82,18 +84,21 @@ def build_operations_router(settings: Settings, database: Database, pages: Pages
     @router.post("/api/feeds/{feed_id:int}/pause", tags=["feeds"])
     async def api_pause(request: Request, feed_id: int) -> JSONResponse:
         """Stop checking a feed."""
+        require_operator(request, database)
         check_origin(request)
         return JSONResponse(_set_state(feed_id, paused=True))
 
     @router.post("/api/feeds/{feed_id:int}/resume", tags=["feeds"])
     async def api_resume(request: Request, feed_id: int) -> JSONResponse:
         """Check a paused feed again, from now."""
+        require_operator(request, database)
         check_origin(request)
         return JSONResponse(_set_state(feed_id, paused=False))
 
     @router.delete("/api/feeds/{feed_id:int}", status_code=204, tags=["feeds"])
     async def api_remove(request: Request, feed_id: int) -> Response:
         """Unsubscribe; the feed's articles stay."""
+        require_operator(request, database)
         check_origin(request)
         _remove(feed_id)
         return Response(status_code=204)
@@ -112,6 +117,7 @@ def build_operations_router(settings: Settings, database: Database, pages: Pages
         request: Request, opml: Annotated[bytes, Body(media_type="text/x-opml")]
     ) -> JSONResponse:
         """Subscribe to every feed of an OPML document, keeping its folders."""
+        require_operator(request, database)
         check_origin(request)
         added, known = _import(opml)
         return JSONResponse({"added": added, "already_followed": known})
@@ -123,6 +129,7 @@ def build_operations_router(settings: Settings, database: Database, pages: Pages
         csrf_token: Annotated[str | None, Form()] = None,
         folder: Annotated[str | None, Form(max_length=200)] = None,
     ) -> RedirectResponse:
+        require_operator(request, database)
         check_form(request, csrf_token)
         try:
             feed = await _subscribe(url, folder or None)
@@ -134,6 +141,7 @@ def build_operations_router(settings: Settings, database: Database, pages: Pages
     async def form_import(
         request: Request, opml: UploadFile, csrf_token: Annotated[str | None, Form()] = None
     ) -> RedirectResponse:
+        require_operator(request, database)
         check_form(request, csrf_token)
         try:
             added, known = _import(await opml.read(MAX_OPML_BYTES + 1))
@@ -148,6 +156,7 @@ def build_operations_router(settings: Settings, database: Database, pages: Pages
         action: str,
         csrf_token: Annotated[str | None, Form()] = None,
     ) -> RedirectResponse:
+        require_operator(request, database)
         check_form(request, csrf_token)
         if action == "pause":
             _set_state(feed_id, paused=True)

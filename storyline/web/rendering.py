@@ -18,8 +18,8 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from markupsafe import Markup
 
-from storyline.web.csrf import FIELD
 from storyline.web.auth import current_csrf, current_viewer
+from storyline.web.csrf import FIELD
 from storyline.web.sanitize import safe_url, sanitize_html
 
 TEMPLATES = Path(__file__).with_name("templates")

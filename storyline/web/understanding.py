@@ -30,6 +30,7 @@ from storyline.store.reads import read_articles_by_ids
 from storyline.store.schema import Entity
 from storyline.story_views import stories_of
 from storyline.views import entity_page_view, hashtag_view
+from storyline.web.auth import require_operator
 from storyline.web.csrf import FIELD, check_form, check_origin, csrf_token, remember
 from storyline.web.rendering import Pages
 
@@ -129,6 +130,7 @@ def build_understanding_router(settings: Settings, database: Database, pages: Pa
     @router.post("/api/entities/{entity_id:int}/merge", tags=["entities"])
     async def api_merge(request: Request, entity_id: int, merge: Merge) -> JSONResponse:
         """Merge this entity into another: its mentions and quotes read as the other's."""
+        require_operator(request, database)
         check_origin(request)
         _merge(entity_id, merge.into)
         return JSONResponse(_entity(merge.into))
@@ -136,6 +138,7 @@ def build_understanding_router(settings: Settings, database: Database, pages: Pa
     @router.post("/api/entities/{entity_id:int}/unmerge", tags=["entities"])
     async def api_unmerge(request: Request, entity_id: int) -> JSONResponse:
         """Undo a merge: the entity reads as itself again."""
+        require_operator(request, database)
         check_origin(request)
         _unmerge(entity_id)
         return JSONResponse(_entity(entity_id))
@@ -143,6 +146,7 @@ def build_understanding_router(settings: Settings, database: Database, pages: Pa
     @router.post("/api/entities/{entity_id:int}/split", tags=["entities"])
     async def api_split(request: Request, entity_id: int, split: Split) -> JSONResponse:
         """Move this entity's mentions and quotes in some articles to another entity."""
+        require_operator(request, database)
         check_origin(request)
         return JSONResponse(_entity(_split(entity_id, split.articles, split.name.strip())))
 
@@ -153,6 +157,7 @@ def build_understanding_router(settings: Settings, database: Database, pages: Pa
         into: Annotated[int, Form(ge=1, le=_MAX_ID)],
         csrf_token: Annotated[str | None, Form()] = None,
     ) -> RedirectResponse:
+        require_operator(request, database)
         check_form(request, csrf_token)
         try:
             _merge(entity_id, into)
@@ -164,6 +169,7 @@ def build_understanding_router(settings: Settings, database: Database, pages: Pa
     async def form_unmerge(
         request: Request, entity_id: int, csrf_token: Annotated[str | None, Form()] = None
     ) -> RedirectResponse:
+        require_operator(request, database)
         check_form(request, csrf_token)
         try:
             _unmerge(entity_id)
@@ -179,6 +185,7 @@ def build_understanding_router(settings: Settings, database: Database, pages: Pa
         name: Annotated[str, Form(min_length=1, max_length=300)],
         csrf_token: Annotated[str | None, Form()] = None,
     ) -> RedirectResponse:
+        require_operator(request, database)
         check_form(request, csrf_token)
         try:
             article_ids = [int(part) for part in articles.replace(" ", "").split(",") if part]

@@ -111,3 +111,43 @@ def test_revisions_show_what_changed(client: TestClient, seeded: Seeded) -> None
     page = client.get(f"/articles/{article_id}/revisions").text
     assert "<ins>" in page or "<del>" in page
     assert client.get("/api/articles/999999/revisions").status_code == 404
+
+
+def test_once_an_admin_exists_only_admins_change_feeds(
+    ops_client: TestClient, database: Database
+) -> None:
+    """A laptop install without accounts keeps its operator pages open; an install with an
+    admin account lets only admins subscribe, pause or correct."""
+    from storyline.readers import accounts
+
+    imported = ops_client.post(
+        "/api/feeds.opml", content=OPML, headers={"Content-Type": "text/x-opml"}
+    )
+    assert imported.status_code == 200
+    [feed] = ops_client.get("/api/feeds").json()
+    with database.write() as session:
+        admin = accounts.create_user(
+            session,
+            email="admin@example.org",
+            name="Site Admin",
+            password="long admin secret",
+            role="admin",
+        )
+        reader = accounts.create_user(
+            session, email="reader@example.org", name="A Reader", password="long reader secret"
+        )
+        _, admin_token = accounts.create_api_token(session, admin, "ops script")
+        _, reader_token = accounts.create_api_token(session, reader, "reader app")
+    pause = f"/api/feeds/{feed['id']}/pause"
+    assert ops_client.post(pause).status_code == 401
+    assert (
+        ops_client.post(pause, headers={"Authorization": f"Bearer {reader_token}"}).status_code
+        == 403
+    )
+    token = _token(ops_client)
+    form = ops_client.post(
+        f"/feeds/{feed['id']}/pause", data={"csrf_token": token}, follow_redirects=False
+    )
+    assert form.status_code == 303 and form.headers["location"].startswith("/signin?next=")
+    answer = ops_client.post(pause, headers={"Authorization": f"Bearer {admin_token}"})
+    assert answer.status_code == 200 and answer.json()["state"] == "paused"
