@@ -21,6 +21,7 @@ from storyline.shared_data import shared_dir as find_shared_dir
 from storyline.store import Database
 from storyline.store.schema import Base
 from tests.support.fixture_server import FixtureServer, serve_fixtures
+from tests.support.smtp_server import smtp_server  # noqa: F401  (a fixture)
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = find_shared_dir()
