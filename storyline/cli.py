@@ -274,6 +274,11 @@ def _place(database: Any, settings: Settings, *, quiet: bool, rebuild: bool = Fa
         with database.write() as session:
             reset_placements(session)
     report = place_backlog(database, settings)
+    if rebuild:
+        from storyline.readers.notifications import skip_fan_out
+
+        with database.write() as session:
+            skip_fan_out(session)
     if not quiet:
         print(f"placed {report.placed} articles in stories", file=sys.stderr)
     return report

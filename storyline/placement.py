@@ -31,6 +31,7 @@ import numpy as np
 from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.orm import Session
 
+from storyline.readers.developments import record_developments
 from storyline.related import ArticleIndex, shared_index
 from storyline.settings import Settings
 from storyline.store import Database
@@ -154,7 +155,19 @@ class Placer:
                 for entry in prepared:
                     self._place_one(session, entry, now)
             done += len(prepared)
+            self._record_developments([entry.item.article_id for entry in prepared], now)
         return done
+
+    def _record_developments(self, article_ids: list[int], now: datetime) -> None:
+        """What the batch brought to its stories, for followers (in a write of its own: the
+        placements are committed whatever happens here)."""
+        if not article_ids:
+            return
+        try:
+            with self.database.write() as session:
+                record_developments(session, article_ids, now)
+        except Exception:  # a placement matters more than its notifications
+            log.exception("recording the developments of articles %s failed", article_ids)
 
     def _prepare(self, items: Sequence[PlacementInput]) -> list[_Prepared]:
         if not items:

@@ -13,6 +13,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -26,6 +27,10 @@ from storyline.store.articles import insert_ignore
 from storyline.store.schema import Worker
 from storyline.worker.queue import make_queue
 from storyline.worker.tasks import Jobs, register_jobs
+
+# Seconds between two looks for due digests from one process: a digest is due once a
+# day at most, so every tick would be wasted reads.
+DIGEST_EVERY = 300.0
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +56,7 @@ class Background:
         self._stop = threading.Event()
         self._ticker = threading.Thread(target=self._tick_forever, name="ticker", daemon=True)
         self._consumer: Consumer | None = None
+        self._digests_looked_at: float | None = None
 
     def crawler(self) -> Crawler:
         with self._crawler_lock:
@@ -101,7 +107,8 @@ class Background:
 
     def tick(self) -> tuple[int, int]:
         """Queue due feed checks and pending entries (their counts are returned); once the
-        queue has drained, articles waiting for analysis or for placing in stories.
+        queue has drained, articles waiting for analysis or for placing in stories, and the
+        fan-out of new story developments to their followers.
 
         Fetching and storing come first: analysis is reserved only when no job is waiting,
         so that its leases do not run out behind a backlog of entries and a crawl is not
@@ -116,7 +123,17 @@ class Background:
             placements = self.jobs.enqueue_placement()
             if placements:
                 log.info("queued %s articles for placing in stories", placements)
+            self.jobs.enqueue_notifications()
+        self._enqueue_digests()
         return queued
+
+    def _enqueue_digests(self) -> None:
+        """Queue the digest mailer, looking at most once every :data:`DIGEST_EVERY` s."""
+        moment = time.monotonic()
+        if self._digests_looked_at is not None and moment - self._digests_looked_at < DIGEST_EVERY:
+            return
+        self._digests_looked_at = moment
+        self.jobs.enqueue_digests()
 
     def _tick_forever(self) -> None:
         while not self._stop.is_set():

@@ -16,6 +16,9 @@ from typing import Any
 from huey import Huey
 
 from storyline.crawl import Crawler
+from storyline.readers.digest import has_due_digests, send_due_digests
+from storyline.readers.mail import Mailer
+from storyline.readers.notifications import fan_out_developments, has_developments_to_fan_out
 from storyline.store.analysis import has_analysis_work, reserve_for_analysis
 from storyline.store.feeds import has_work, reserve_due_feeds, reserve_pending_entries
 from storyline.store.stories import has_placement_work, reserve_for_placement
@@ -42,6 +45,8 @@ class Jobs:
     process_entry: Any
     analyze_articles: Any
     place_articles: Any
+    fan_out_notifications: Any
+    send_digests: Any
     crawler: Callable[[], Crawler]
 
     def enqueue_due(self) -> tuple[int, int]:
@@ -100,6 +105,24 @@ class Jobs:
             self.place_articles(ids[start : start + PLACEMENT_JOB_ARTICLES])
         return len(ids)
 
+    def enqueue_notifications(self) -> bool:
+        """Queue the fan-out of story developments to their followers when some wait past
+        the watermark; returns whether it was queued."""
+        with self.crawler().database.read() as session:
+            if not has_developments_to_fan_out(session):
+                return False
+        self.fan_out_notifications()
+        return True
+
+    def enqueue_digests(self) -> bool:
+        """Queue the digest mailer when some reader's digest is not done for the period;
+        returns whether it was queued."""
+        with self.crawler().database.read() as session:
+            if not has_due_digests(session, datetime.now(UTC)):
+                return False
+        self.send_digests()
+        return True
+
 
 def register_jobs(queue: Huey, crawler: Callable[[], Crawler]) -> Jobs:
     @queue.task(name="check_feed")
@@ -132,11 +155,32 @@ def register_jobs(queue: Huey, crawler: Callable[[], Crawler]) -> Jobs:
             placer = placers[id(worker.database)] = Placer(worker.database, worker.settings)
         return placer.place(article_ids)
 
+    @queue.task(name="fan_out_notifications")
+    def fan_out_notifications() -> int:
+        with crawler().database.write() as session:
+            return fan_out_developments(session, datetime.now(UTC))
+
+    mail_off_told = False
+
+    @queue.task(name="send_digests")
+    def send_digests() -> int:
+        nonlocal mail_off_told
+        worker = crawler()
+        mailer = Mailer(worker.settings)
+        if not mailer.configured:
+            if not mail_off_told:
+                log.info("digests are not sent: no mail server (STORYLINE_SMTP_URL)")
+                mail_off_told = True
+            return 0
+        return send_due_digests(worker.database, worker.settings, datetime.now(UTC), mailer)
+
     return Jobs(
         queue=queue,
         check_feed=check_feed,
         process_entry=process_entry,
         analyze_articles=analyze_articles,
         place_articles=place_articles,
+        fan_out_notifications=fan_out_notifications,
+        send_digests=send_digests,
         crawler=crawler,
     )
