@@ -21,6 +21,7 @@ from huey.consumer import Consumer, ConsumerStopped
 from sqlalchemy import delete
 
 from storyline.crawl import Crawler
+from storyline.readers.accounts import forget_expired_sessions, forget_old_failures
 from storyline.settings import Settings
 from storyline.store import Database
 from storyline.store.articles import insert_ignore
@@ -124,16 +125,21 @@ class Background:
             if placements:
                 log.info("queued %s articles for placing in stories", placements)
             self.jobs.enqueue_notifications()
-        self._enqueue_digests()
+        self._every_few_minutes()
         return queued
 
-    def _enqueue_digests(self) -> None:
-        """Queue the digest mailer, looking at most once every :data:`DIGEST_EVERY` s."""
+    def _every_few_minutes(self) -> None:
+        """At most once every :data:`DIGEST_EVERY` s: queue the digest mailer, and forget
+        expired sessions and sign-in failures older than the throttling window."""
         moment = time.monotonic()
         if self._digests_looked_at is not None and moment - self._digests_looked_at < DIGEST_EVERY:
             return
         self._digests_looked_at = moment
         self.jobs.enqueue_digests()
+        now = datetime.now(UTC)
+        with self.database.write() as session:
+            forget_expired_sessions(session, now)
+            forget_old_failures(session, now)
 
     def _tick_forever(self) -> None:
         while not self._stop.is_set():

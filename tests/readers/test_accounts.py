@@ -305,3 +305,32 @@ def test_deleting_an_account_keeps_replied_comments_as_deleted_and_undoes_votes(
         rows = session.scalars(select(Comment).order_by(Comment.id)).all()
         assert rows[0].score == 0 and rows[0].upvotes == 0
         assert rows[1].status == "deleted" and rows[1].body == "" and rows[1].user_id is None
+
+
+def test_housekeeping_forgets_expired_sessions_and_old_failures(
+    database: Database, settings: Settings
+) -> None:
+    user_id = _user(database)
+    with database.write() as session:
+        user = session.get(User, user_id)
+        assert user is not None
+        old = accounts.start_session(session, user, settings, now=NOW - timedelta(days=90))
+        fresh = accounts.start_session(session, user, settings, now=NOW)
+        for minutes in (30, 1):
+            with pytest.raises(AccountError):
+                accounts.authenticate(
+                    session,
+                    settings,
+                    email="ines@example.org",
+                    password="wrong",
+                    address=None,
+                    now=NOW - timedelta(minutes=minutes),
+                )
+    with database.write() as session:
+        accounts.forget_expired_sessions(session, NOW)
+        assert accounts.forget_old_failures(session, NOW) == 1
+    with database.read() as session:
+        assert [
+            s.id for s in accounts.list_sessions(session, user_id, NOW - timedelta(days=91))
+        ] == [accounts.digest(fresh)]
+        assert accounts.session_user(session, old, NOW - timedelta(days=89)) is None
