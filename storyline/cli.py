@@ -13,6 +13,7 @@ from typing import Any
 
 from storyline import __version__
 from storyline.cli_ai import add_ai_commands
+from storyline.cli_users import add_users_parser
 from storyline.settings import SETTINGS, Settings, SettingsError, load_settings, settings_markdown
 
 DESCRIPTION = """\
@@ -100,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_entity_commands(commands)
     add_ai_commands(commands)
+    add_users_parser(commands)
 
     sub = commands.add_parser(
         "stories",
