@@ -44,6 +44,7 @@ from storyline.store.schema import (
     User,
     UserSession,
 )
+from storyline.views import iso
 
 ROLES = ("reader", "moderator", "admin")
 REGISTRATION_MODES = ("open", "invite", "closed")
@@ -228,26 +229,53 @@ def authenticate(
 ) -> User:
     """The account these credentials open, or :class:`AccountError` (wrong email or
     password: one message for both) or :class:`SignInThrottled`."""
-    moment = now or datetime.now(UTC)
+    user = get_user_by_email(session, email)
+    _checked(session, settings, email, user, password, address, now or datetime.now(UTC))
+    assert user is not None
+    if user.status == "banned":
+        raise AccountError("This account is banned.")
+    return user
+
+
+def verify_password(
+    session: Session,
+    settings: Settings,
+    user: User,
+    password: str,
+    *,
+    address: str | None,
+    now: datetime | None = None,
+) -> None:
+    """Confirm a signed-in reader's password before a grave step (a new password, deleting
+    the account), throttled as sign-in is, so a stolen session cannot guess it. A banned
+    reader may still confirm, to delete their account."""
+    _checked(session, settings, user.email, user, password, address, now or datetime.now(UTC))
+
+
+def _checked(
+    session: Session,
+    settings: Settings,
+    email: str,
+    user: User | None,
+    password: str,
+    address: str | None,
+    now: datetime,
+) -> None:
     keys = [f"account:{email.strip().lower()[:320]}"]
     limits = [settings.sign_in_limit]
     if address:
         keys.append(f"address:{address}")
         limits.append(settings.sign_in_limit * ADDRESS_FACTOR)
-    wait = _throttle_wait(session, keys, limits, moment)
+    wait = _throttle_wait(session, keys, limits, now)
     if wait:
         raise SignInThrottled(wait)
-    user = get_user_by_email(session, email)
     if user is None or len(password) > MAX_PASSWORD or not _verify(user, password):
         if user is None:
             _verify_nobody(password)
         for key in keys:
-            session.add(SignInFailure(key=key, at=moment))
+            session.add(SignInFailure(key=key, at=now))
         raise AccountError("That email and password do not match an account.")
-    if user.status == "banned":
-        raise AccountError("This account is banned.")
     session.execute(delete(SignInFailure).where(SignInFailure.key == keys[0]))
-    return user
 
 
 def _verify(user: User, password: str) -> bool:
@@ -517,9 +545,6 @@ def is_suspended(user: User, now: datetime) -> bool:
 def export_user(session: Session, user: User) -> dict[str, Any]:
     """Everything Storyline keeps about ``user``, as JSON-ready data (secrets excepted:
     the password hash, session and token digests)."""
-
-    def iso(moment: datetime | None) -> str | None:
-        return None if moment is None else moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
     comments = session.scalars(
         select(Comment).where(Comment.user_id == user.id).order_by(Comment.id)

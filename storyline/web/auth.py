@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from fastapi import HTTPException, Request
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -37,7 +37,7 @@ from storyline.readers.accounts import (
 )
 from storyline.settings import Settings
 from storyline.store import Database
-from storyline.store.schema import Notification, User
+from storyline.store.schema import ApiToken, Notification, User
 from storyline.web.csrf import COOKIE as CSRF_COOKIE
 from storyline.web.csrf import check_form, check_origin, new_csrf_token
 
@@ -207,10 +207,27 @@ class ReaderContext:
         viewer_token = _viewer.set(viewer)
         csrf_token = _csrf.set(csrf)
 
+        secure = "; Secure" if scope.get("scheme") == "https" else ""
+        cookies_to_set = []
+        if new_csrf:
+            cookies_to_set.append(f"{CSRF_COOKIE}={new_csrf}; HttpOnly; Path=/; SameSite=strict")
+        renewed = state.get("renew_session")
+        if renewed:  # the server-side session was extended: so is the cookie
+            max_age = self.settings.session_days * 24 * 3600
+            cookies_to_set.append(
+                f"{SESSION_COOKIE}={renewed}; HttpOnly; Max-Age={max_age}; Path=/; SameSite=lax"
+            )
+        headers = [(b"set-cookie", (cookie + secure).encode()) for cookie in cookies_to_set]
+
         async def send_with_cookie(message: Message) -> None:
-            if new_csrf and message["type"] == "http.response.start":
-                cookie = f"{CSRF_COOKIE}={new_csrf}; HttpOnly; Path=/; SameSite=strict"
-                message["headers"] = [*message.get("headers", []), (b"set-cookie", cookie.encode())]
+            if headers and message["type"] == "http.response.start":
+                names = {
+                    value.split(b"=", 1)[0]
+                    for name, value in message.get("headers", [])
+                    if name.lower() == b"set-cookie"
+                }
+                kept = [h for h in headers if h[1].split(b"=", 1)[0] not in names]
+                message["headers"] = [*message.get("headers", []), *kept]
             await send(message)
 
         try:
@@ -225,12 +242,17 @@ class ReaderContext:
         if not token and not bearer:
             return None
         now = datetime.now(UTC)
+        stale = token_stale = False
+        token_id = 0
         with self.database.read() as session:
             if bearer:
                 found = token_user(session, bearer)
                 if found is None:
                     return None
-                user, session_id, stale = found[0], None, False
+                user, session_id = found[0], None
+                last_used = found[1].last_used_at
+                token_stale = last_used is None or now - last_used > SEEN_EVERY
+                token_id = found[1].id
             else:
                 found_session = session_user(session, token or "", now)
                 if found_session is None:
@@ -239,9 +261,15 @@ class ReaderContext:
                 session_id, stale = row.id, now - row.last_seen_at > SEEN_EVERY
             unread = 0 if is_api else _unread(session, user.id)
             viewer = _viewer_of(user, session_id, unread)
-        if stale and session_id is not None:
+        if bearer and token_stale:
+            with self.database.write() as session:
+                session.execute(
+                    update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now)
+                )
+        elif not bearer and stale and session_id is not None:
             with self.database.write() as session:
                 touch_session(session, session_id, self.settings, now)
+            scope.setdefault("state", {})["renew_session"] = token
         return viewer
 
 

@@ -35,8 +35,8 @@ def csrf_token(request: Request) -> str:
     )
 
 
-def remember(response: Response, token: str) -> None:
-    response.set_cookie(COOKIE, token, httponly=True, samesite="strict", path="/")
+def remember(response: Response, token: str, *, secure: bool = False) -> None:
+    response.set_cookie(COOKIE, token, httponly=True, samesite="strict", path="/", secure=secure)
 
 
 def check_origin(request: Request) -> None:

@@ -58,7 +58,7 @@ def build_operations_router(settings: Settings, database: Database, pages: Pages
                 "feeds.html", feeds=_feeds(), csrf_field=FIELD, csrf=token, message=message
             )
         )
-        remember(response, token)
+        remember(response, token, secure=request.url.scheme == "https")
         return response
 
     @router.get("/api/feeds", tags=["feeds"])

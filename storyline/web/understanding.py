@@ -71,7 +71,7 @@ def build_understanding_router(settings: Settings, database: Database, pages: Pa
                 "entity.html", **_entity(entity_id), csrf_field=FIELD, csrf=token, message=message
             )
         )
-        remember(response, token)
+        remember(response, token, secure=request.url.scheme == "https")
         return response
 
     @router.get("/api/entities/{entity_id:int}", tags=["entities"])
