@@ -20,6 +20,8 @@ from storyline import __version__
 from storyline.ai_views import AiService
 from storyline.settings import Settings
 from storyline.store import Database
+from storyline.web.account_api import build_account_api_router
+from storyline.web.accounts import build_accounts_router
 from storyline.web.ai import build_ai_router
 from storyline.web.auth import ReaderContext, SignInRequired, sign_in_url
 from storyline.web.headers import CachedStaticFiles, SecurityHeaders
@@ -74,6 +76,8 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     app.include_router(build_understanding_router(settings, db, pages))
     app.include_router(build_stories_router(settings, db, pages, ai))
     app.include_router(build_ai_router(ai))
+    app.include_router(build_accounts_router(settings, db, pages))
+    app.include_router(build_account_api_router(settings, db))
     app.mount("/static", CachedStaticFiles(directory=STATIC), name="static")
     app.add_middleware(ReaderContext, database=db, settings=settings)
     app.add_middleware(SecurityHeaders)
