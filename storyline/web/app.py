@@ -24,7 +24,10 @@ from storyline.web.account_api import build_account_api_router
 from storyline.web.accounts import build_accounts_router
 from storyline.web.ai import build_ai_router
 from storyline.web.auth import ReaderContext, SignInRequired, sign_in_url
+from storyline.web.comments import build_comments_router
+from storyline.web.follows import build_follows_router
 from storyline.web.headers import CachedStaticFiles, SecurityHeaders
+from storyline.web.moderation import build_moderation_router
 from storyline.web.operations import build_operations_router
 from storyline.web.rendering import STATIC, Pages
 from storyline.web.routes import build_router
@@ -76,8 +79,11 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     app.include_router(build_understanding_router(settings, db, pages))
     app.include_router(build_stories_router(settings, db, pages, ai))
     app.include_router(build_ai_router(ai))
+    app.include_router(build_comments_router(settings, db, pages))
+    app.include_router(build_moderation_router(settings, db, pages))
     app.include_router(build_accounts_router(settings, db, pages))
     app.include_router(build_account_api_router(settings, db))
+    app.include_router(build_follows_router(settings, db, pages))
     app.mount("/static", CachedStaticFiles(directory=STATIC), name="static")
     app.add_middleware(ReaderContext, database=db, settings=settings)
     app.add_middleware(SecurityHeaders)

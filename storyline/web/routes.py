@@ -43,6 +43,8 @@ from storyline.views import (
 )
 from storyline.web import schemas
 from storyline.web.ai import panel_for
+from storyline.web.comments import Sort as CommentSort
+from storyline.web.comments import thread_for
 from storyline.web.marking import article_page_context, parse_span
 from storyline.web.rendering import Pages
 
@@ -118,12 +120,14 @@ def build_router(settings: Settings, database: Database, pages: Pages, ai: AiSer
         article_id: int,
         ask: Annotated[str | None, Query(max_length=MAX_QUESTION_CHARS)] = None,
         hl: Annotated[str | None, Query(max_length=40)] = None,
+        sort: CommentSort = "oldest",
     ) -> HTMLResponse:
         """The article; ``hl=START-END`` highlights a cited sentence, ``ask`` asks the AI
-        panel a question."""
+        panel a question, ``sort`` orders its comments."""
         detail = article_page_context(_article_detail(article_id), highlight=parse_span(hl))
         panel = await panel_for(ai, "article", article_id, ask)
-        return HTMLResponse(pages.render("article.html", article=detail, ai=panel))
+        thread = thread_for(database, settings, "article", article_id, sort)
+        return HTMLResponse(pages.render("article.html", article=detail, ai=panel, comments=thread))
 
     @router.get(
         "/api/articles/{article_id:int}",

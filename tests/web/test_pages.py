@@ -155,9 +155,11 @@ def test_article_without_links_or_url_renders_no_empty_sections(
     assert not find(page, f"//*[{cls('story__footer')}]")
     assert not find(page, f"//*[{cls('byline')}]")
     main = text(one(page, "//main")).lower()
-    for later in ("hashtags", "comments", "related articles", "summary", "coming soon"):
+    for later in ("hashtags", "related articles", "summary", "coming soon"):
         assert later not in main
-    assert len(find(page, "//main//section")) == 0
+    # The one section: the comment thread, always offered ("No comments yet").
+    assert [s.get("id") for s in find(page, "//main//section")] == ["comments"]
+    assert "no comments yet" in main
 
 
 def test_unknown_article_is_a_404_page(client: TestClient) -> None:
