@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
 from storyline.readers.accounts import is_suspended
@@ -59,6 +59,9 @@ SORTS = ("oldest", "newest", "best")
 # Replies nest this many levels deep on a page (top-level comments are level 1); deeper
 # replies are shown at the last level, in time order, saying whom they answer.
 MAX_DEPTH = 5
+# Top-level comments per page of a thread (each with all its replies): a page of a long
+# thread stays quick to build, render and read, however long the thread grows.
+THREAD_PAGE = 50
 # What automatic pre-moderation reads of an author's history.
 RECENT_BODIES = 20
 PLACEHOLDERS = {
@@ -135,8 +138,31 @@ def target_url(kind: str, target_id: int) -> str:
 
 
 def comment_url(comment: Comment) -> str:
-    """Where the comment is read: its place in the thread of its article or story."""
-    return f"{target_url(comment.target_kind, comment.target_id)}#comment-{comment.id}"
+    """The comment's permalink, which leads to its page of its thread (:func:`thread_page_of`)."""
+    return f"/comments/{comment.id}"
+
+
+def thread_page_of(session: Session, comment: Comment, per_page: int = THREAD_PAGE) -> int:
+    """The page of the oldest-first thread that shows ``comment``: its top-level comment's
+    place among the top-level comments that have something to show."""
+    top = comment
+    while top.parent_id is not None:
+        parent = session.get(Comment, top.parent_id)
+        if parent is None:
+            break
+        top = parent
+    earlier = session.scalar(
+        select(func.count())
+        .select_from(Comment)
+        .where(
+            Comment.target_kind == comment.target_kind,
+            Comment.target_id == comment.target_id,
+            Comment.parent_id.is_(None),
+            Comment.id < top.id,
+            Comment.status != "deleted",
+        )
+    )
+    return (earlier or 0) // per_page + 1
 
 
 def target_exists(session: Session, kind: str, target_id: int) -> bool:
@@ -499,10 +525,13 @@ def comment_thread(
     sort: str = "oldest",
     now: datetime,
     edit_minutes: int,
+    page: int = 1,
+    per_page: int = THREAD_PAGE,
 ) -> dict[str, Any]:
-    """The comments on a target as ``reader`` sees them: top-level comments in ``sort``
-    order (``best``: the Wilson lower bound of the votes, ties newest first), replies
-    under their parents, oldest first."""
+    """The comments on a target as ``reader`` sees them: page ``page`` of the top-level
+    comments in ``sort`` order (``best``: the Wilson lower bound of the votes, ties newest
+    first), each with its replies under it, oldest first. ``count`` counts every comment
+    the reader can read, on every page."""
     if sort not in SORTS:
         raise CommentError(f"Sort comments by one of: {', '.join(SORTS)}.")
     rows = session.execute(
@@ -514,12 +543,14 @@ def comment_thread(
     votes = _votes(session, target_kind, target_id, reader) if rows else {}
     builder = _ThreadBuilder(rows, reader, votes, now, timedelta(minutes=edit_minutes))
     builder.notes = _notes(session, builder.hidden_ids())
-    comments = builder.build(sort, target_url(target_kind, target_id))
+    comments = builder.build(sort, target_url(target_kind, target_id), page, per_page)
     return {
         "target_kind": target_kind,
         "target_id": target_id,
         "sort": sort,
         "count": builder.count,
+        "page": page,
+        "pages": builder.pages,
         "comments": comments,
     }
 
@@ -608,6 +639,7 @@ class _ThreadBuilder:
         self.notes: dict[int, str] = {}
         self.children: dict[int | None, list[int]] = defaultdict(list)
         self.count = 0
+        self.pages = 1
 
     def readable(self, row: _Row) -> bool:
         """Whether the reader sees this comment's text: everyone a visible one; its
@@ -621,11 +653,13 @@ class _ThreadBuilder:
     def hidden_ids(self) -> list[int]:
         return [i for i, row in self.rows.items() if row.status == "hidden" and self.readable(row)]
 
-    def build(self, sort: str, base: str) -> list[dict[str, Any]]:
+    def build(self, sort: str, base: str, page: int, per_page: int) -> list[dict[str, Any]]:
         children = self.children
         for comment_id in reversed(self.rows):  # replies come after their parents
             row = self.rows[comment_id]
-            if self.readable(row) or children.get(comment_id):
+            readable = self.readable(row)
+            self.count += readable
+            if readable or children.get(comment_id):
                 parent = row.parent_id if row.parent_id in self.rows else None
                 children[parent].append(comment_id)
         for replies in children.values():
@@ -635,7 +669,9 @@ class _ThreadBuilder:
             top.reverse()
         elif sort == "best":
             top.sort(key=lambda r: (wilson_lower_bound(r.upvotes, r.downvotes), r.id), reverse=True)
-        return [self._tree(row, 0, base) for row in top]
+        self.pages = max(1, -(-len(top) // per_page))
+        shown = top[(page - 1) * per_page : page * per_page]
+        return [self._tree(row, 0, base) for row in shown]
 
     def _tree(self, row: _Row, depth: int, base: str) -> dict[str, Any]:
         view = self.view(row, depth, base)
@@ -693,7 +729,6 @@ class _ThreadBuilder:
         if not self.readable(row):
             view["placeholder"] = PLACEHOLDERS[status]
             return view
-        self.count += 1
         mine = self.reader is not None and row.user_id == self.reader.id
         view["author"], view["mine"], view["html"] = row.author, mine, row.html
         view["edited_at"] = iso(row.edited_at)

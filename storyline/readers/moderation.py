@@ -31,7 +31,6 @@ from storyline.readers.comments import (
     close_reports,
     comment_url,
     erase_comment,
-    target_url,
 )
 from storyline.readers.notifications import notify
 from storyline.store.schema import Comment, ModerationAction, Report, User
@@ -363,9 +362,7 @@ def moderation_log(
             "user_id": entry.user_id,
             "user": user_name,
             "comment_id": entry.comment_id,
-            "comment_url": (
-                f"{target_url(kind, target)}#comment-{entry.comment_id}" if kind else None
-            ),
+            "comment_url": f"/comments/{entry.comment_id}" if kind else None,
             "reason": entry.reason,
             "until": iso(entry.until),
             "created_at": iso(entry.created_at),

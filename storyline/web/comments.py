@@ -11,10 +11,9 @@ and the text kept.
 Posting and editing run pre-moderation, whose classifier (and, when configured, the LLM)
 costs more than a page may hold the event loop for: they run in the thread pool.
 
-The readers' modules are imported inside :func:`thread_for` and
-:func:`build_comments_router`, not at the top: :mod:`storyline.readers.markdown` imports
-:mod:`storyline.web.sanitize`, which loads this package, and so this module, while the
-readers' modules are half-loaded.
+A long thread comes a page of top-level comments at a time (``?page=``, each with all its
+replies), so an article with hundreds of comments still builds and renders quickly; a
+comment's permalink, ``/comments/{id}``, leads to the page that shows it.
 """
 
 from __future__ import annotations
@@ -38,6 +37,7 @@ from storyline.readers.moderation import MAX_NOTE, REPORT_REASONS, report_commen
 from storyline.settings import Settings
 from storyline.store import Database
 from storyline.store.ai_cache import AnswerCache
+from storyline.store.schema import Comment
 from storyline.web.auth import Viewer, check_write, current_viewer, require_viewer, sign_in_url
 from storyline.web.rendering import Pages
 from storyline.web.schemas import Problem
@@ -48,6 +48,14 @@ SORT_LABELS = {"oldest": "Oldest", "newest": "Newest", "best": "Best"}
 Sort = Annotated[
     Literal["oldest", "newest", "best"],
     Query(description="Top-level comments oldest first, newest first, or best voted first."),
+]
+ThreadPage = Annotated[
+    int,
+    Query(
+        ge=1,
+        le=100_000,
+        description="Page of the thread: 50 top-level comments a page, each with its replies.",
+    ),
 ]
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem, "description": description}
@@ -97,10 +105,16 @@ def reader_of(viewer: Viewer | None) -> Reader | None:
 
 
 def thread_for(
-    database: Database, settings: Settings, kind: str, target_id: int, sort: str = "oldest"
+    database: Database,
+    settings: Settings,
+    kind: str,
+    target_id: int,
+    sort: str = "oldest",
+    page: int = 1,
 ) -> dict[str, Any]:
     """The comment thread of an article or story as the signed-in reader sees it, with
-    what its page needs: where to post, where to sign in, and why they may not post."""
+    what its page needs: where to post, where to sign in, why they may not post, and the
+    neighbouring pages of a long thread."""
     viewer = current_viewer()
     with database.read() as session:
         thread = comments.comment_thread(
@@ -111,9 +125,18 @@ def thread_for(
             sort=sort,
             now=datetime.now(UTC),
             edit_minutes=settings.comment_edit_minutes,
+            page=page,
         )
     base = comments.target_url(kind, target_id)
+
+    def page_url(number: int) -> str | None:
+        if not 1 <= number <= thread["pages"]:
+            return None
+        return f"{base}?sort={sort}&page={number}#comments"
+
     thread.update(
+        previous_url=page_url(page - 1),
+        next_url=page_url(page + 1),
         url=base,
         post_url=f"{base}/comments",
         sign_in_url=sign_in_url(f"{base}#comments"),
@@ -223,12 +246,25 @@ def build_comments_router(settings: Settings, database: Database, pages: Pages) 
             raise HTTPException(404, f"no comment with id {comment_id}")
         return view
 
-    def _thread(kind: str, target_id: int, sort: str) -> dict[str, Any]:
+    def _thread(kind: str, target_id: int, sort: str, page: int) -> dict[str, Any]:
         _known(target_id, kind)
         with database.read() as session:
             if not comments.target_exists(session, kind, target_id):
                 raise HTTPException(404, f"no {kind} with id {target_id}")
-        return thread_for(database, settings, kind, target_id, sort)
+        return thread_for(database, settings, kind, target_id, sort, page)
+
+    @router.get("/comments/{comment_id:int}", include_in_schema=False)
+    async def permalink(comment_id: int) -> RedirectResponse:
+        """A comment's lasting address: its page of its thread, scrolled to it."""
+        _known(comment_id, "comment")
+        with database.read() as session:
+            comment = session.get(Comment, comment_id)
+            if comment is None:
+                raise HTTPException(404, f"no comment with id {comment_id}")
+            page = comments.thread_page_of(session, comment)
+            base = comments.target_url(comment.target_kind, comment.target_id)
+        query = f"?page={page}" if page > 1 else ""
+        return RedirectResponse(f"{base}{query}#comment-{comment_id}", status_code=303)
 
     # Pages and their forms ----------------------------------------------------------------
 
@@ -278,7 +314,7 @@ def build_comments_router(settings: Settings, database: Database, pages: Pages) 
                 error=str(refused.detail),
                 parent_id=parent,
             )
-        return RedirectResponse(f"{base}#comment-{comment_id}", status_code=303)
+        return RedirectResponse(f"/comments/{comment_id}", status_code=303)
 
     @router.post("/articles/{article_id:int}/comments", include_in_schema=False)
     async def article_comment_form(
@@ -426,16 +462,21 @@ def build_comments_router(settings: Settings, database: Database, pages: Pages) 
     # The API ------------------------------------------------------------------------------
 
     @router.get("/api/articles/{article_id:int}/comments", tags=TAGS, responses=ERRORS)
-    async def api_article_comments(article_id: int, sort: Sort = "oldest") -> JSONResponse:
+    async def api_article_comments(
+        article_id: int, sort: Sort = "oldest", page: ThreadPage = 1
+    ) -> JSONResponse:
         """The article's comments as the caller sees them: top-level comments in ``sort``
-        order, each with its ``replies`` nested (five levels at most; deeper replies sit
-        at the fifth, with ``reply_to`` naming whom they answer)."""
-        return JSONResponse(_thread("article", article_id, sort))
+        order, 50 a page (``page`` of ``pages``; ``count`` counts them all), each with its
+        ``replies`` nested (five levels at most; deeper replies sit at the fifth, with
+        ``reply_to`` naming whom they answer)."""
+        return JSONResponse(_thread("article", article_id, sort, page))
 
     @router.get("/api/stories/{story_id:int}/comments", tags=TAGS, responses=ERRORS)
-    async def api_story_comments(story_id: int, sort: Sort = "oldest") -> JSONResponse:
+    async def api_story_comments(
+        story_id: int, sort: Sort = "oldest", page: ThreadPage = 1
+    ) -> JSONResponse:
         """The story's comments, as for an article."""
-        return JSONResponse(_thread("story", story_id, sort))
+        return JSONResponse(_thread("story", story_id, sort, page))
 
     async def _api_post(request: Request, kind: str, target_id: int, new: CommentIn) -> Any:
         viewer = require_viewer(request)

@@ -44,7 +44,7 @@ from storyline.views import (
 from storyline.web import schemas
 from storyline.web.ai import panel_for
 from storyline.web.comments import Sort as CommentSort
-from storyline.web.comments import thread_for
+from storyline.web.comments import ThreadPage, thread_for
 from storyline.web.marking import article_page_context, parse_span
 from storyline.web.rendering import Pages
 
@@ -121,12 +121,13 @@ def build_router(settings: Settings, database: Database, pages: Pages, ai: AiSer
         ask: Annotated[str | None, Query(max_length=MAX_QUESTION_CHARS)] = None,
         hl: Annotated[str | None, Query(max_length=40)] = None,
         sort: CommentSort = "oldest",
+        page: ThreadPage = 1,
     ) -> HTMLResponse:
         """The article; ``hl=START-END`` highlights a cited sentence, ``ask`` asks the AI
         panel a question, ``sort`` orders its comments."""
         detail = article_page_context(_article_detail(article_id), highlight=parse_span(hl))
         panel = await panel_for(ai, "article", article_id, ask)
-        thread = thread_for(database, settings, "article", article_id, sort)
+        thread = thread_for(database, settings, "article", article_id, sort, page)
         return HTMLResponse(pages.render("article.html", article=detail, ai=panel, comments=thread))
 
     @router.get(

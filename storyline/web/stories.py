@@ -20,7 +20,7 @@ from storyline.store import Database
 from storyline.story_views import stories_list, story_view, storyline_view
 from storyline.web.ai import panel_for
 from storyline.web.comments import Sort as CommentSort
-from storyline.web.comments import thread_for
+from storyline.web.comments import ThreadPage, thread_for
 from storyline.web.rendering import Pages
 
 _MAX_ID = 2**63 - 1
@@ -66,13 +66,14 @@ def build_stories_router(
         story_id: int,
         ask: Annotated[str | None, Query(max_length=MAX_QUESTION_CHARS)] = None,
         sort: CommentSort = "oldest",
+        page: ThreadPage = 1,
     ) -> Any:
         """The story; ``ask`` asks the AI panel a question, ``sort`` orders its comments."""
         view = _story(story_id)
         if "merged_into" in view:
             return RedirectResponse(f"/stories/{view['merged_into']}", status_code=301)
         panel = await panel_for(ai, "story", story_id, ask)
-        thread = thread_for(database, settings, "story", story_id, sort)
+        thread = thread_for(database, settings, "story", story_id, sort, page)
         return HTMLResponse(pages.render("story.html", story=view, ai=panel, comments=thread))
 
     @router.get("/api/stories/{story_id:int}", tags=["stories"])

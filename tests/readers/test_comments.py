@@ -111,10 +111,11 @@ def thread(
     reader: Reader | None = None,
     sort: str = "oldest",
     now: datetime = NOW,
+    page: int = 1,
 ) -> dict[str, Any]:
     with database.read() as session:
         return comments.comment_thread(
-            session, *target, reader=reader, sort=sort, now=now, edit_minutes=15
+            session, *target, reader=reader, sort=sort, now=now, edit_minutes=15, page=page
         )
 
 
@@ -159,6 +160,8 @@ def test_an_empty_thread_says_so_by_its_count(database: Database) -> None:
         "target_id": article[1],
         "sort": "oldest",
         "count": 0,
+        "page": 1,
+        "pages": 1,
         "comments": [],
     }
 
@@ -516,8 +519,8 @@ def test_a_reply_notifies_the_parent_author_once_and_never_for_self_replies(
     with database.read() as session:
         notes = session.scalars(select(Notification).order_by(Notification.id)).all()
     assert [(n.user_id, n.kind, n.key, n.url) for n in notes] == [
-        (ada, "reply", f"reply:{reply}", f"/articles/{article[1]}#comment-{reply}"),
-        (ada, "reply", f"reply:{story_reply}", f"/stories/{story[1]}#comment-{story_reply}"),
+        (ada, "reply", f"reply:{reply}", f"/comments/{reply}"),
+        (ada, "reply", f"reply:{story_reply}", f"/comments/{story_reply}"),
     ]
     assert notes[0].text == "Bo Tarrant replied to your comment: “Closed since May.”"
 
@@ -598,5 +601,12 @@ def test_a_thread_of_500_comments_is_two_queries(database: Database, quick: Sett
             ids.append(comment.id)
     with counted_queries(database) as statements:
         view = thread(database, article, Reader(users[0]))
-    assert view["count"] == 500 == len(flat(view["comments"]))
     assert len(statements) == 2, statements
+    # 167 top-level comments (every third), 50 a page, each with all its replies.
+    assert (view["count"], view["pages"]) == (500, 4)
+    assert [c["id"] for c in view["comments"]] == [i for i in ids if i % 3 == 1][:50]
+    shown = flat(view["comments"])
+    for page in range(2, 5):
+        shown += flat(thread(database, article, Reader(users[0]), page=page)["comments"])
+    assert sorted(c["id"] for c in shown) == ids
+    assert thread(database, article, Reader(users[0]), page=5)["comments"] == []

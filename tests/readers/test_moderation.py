@@ -91,7 +91,7 @@ def test_the_queue_groups_open_reports_and_lists_held_comments(
     assert waiting["comment"]["id"] == held
     assert waiting["author"]["name"] == "Cy Penrose"
     assert any("shortener" in reason for reason in waiting["comment"]["held_reasons"])
-    assert waiting["comment"]["url"] == f"/articles/{article[1]}#comment-{held}"
+    assert waiting["comment"]["url"] == f"/comments/{held}"
     assert [item["comment"]["id"] for item in queue["reported"]] == [thrice, once]
     top = queue["reported"][0]["reports"]
     assert top["count"] == 3
@@ -310,7 +310,7 @@ def test_the_log_lists_every_action_newest_first_a_page_at_a_time(
         ("approve", "Mira Holt", "Ada Quill"),
     ]
     assert page["entries"][0]["until"] == "2026-11-26T18:01:00Z"
-    assert page["entries"][0]["comment_url"] == f"/articles/{article[1]}#comment-{held}"
+    assert page["entries"][0]["comment_url"] == f"/comments/{held}"
     [hold] = rest["entries"]
     assert (hold["action"], hold["moderator"], hold["automatic"]) == ("hold", None, True)
     assert "shortener" in hold["reason"]

@@ -138,13 +138,15 @@ def test_a_comment_lives_and_dies_through_the_forms(site: Site) -> None:
     posted = site.form(f"{url}/comments", body="The ferry should run **hourly**.")
     assert posted.status_code == 303
     location = posted.headers["location"]
-    assert location.startswith(f"{url}#comment-")
-    first = int(location.rsplit("-", 1)[1])
+    assert location.startswith("/comments/")
+    first = int(location.rsplit("/", 1)[1])
+    permalink = site.client.get(location, follow_redirects=False)
+    assert (permalink.status_code, permalink.headers["location"]) == (303, f"{url}#comment-{first}")
 
     site.sign_in(bo)
     replied = site.form(f"{url}/comments", body="Agreed, at least in summer.", parent_id=first)
     assert replied.status_code == 303
-    reply = int(replied.headers["location"].rsplit("-", 1)[1])
+    reply = int(replied.headers["location"].rsplit("/", 1)[1])
     voted = site.form(f"/comments/{first}/vote", value="1")
     assert (voted.status_code, voted.headers["location"]) == (303, f"{url}#comment-{first}")
     page = site.page(url)
@@ -164,7 +166,7 @@ def test_a_comment_lives_and_dies_through_the_forms(site: Site) -> None:
     edit = site.page(f"/comments/{first}/edit")
     assert one(edit, "//textarea[@name='body']").text == "The ferry should run **hourly**."
     saved = site.form(f"/comments/{first}/edit", body="The ferry should run *every hour*.")
-    assert (saved.status_code, saved.headers["location"]) == (303, f"{url}#comment-{first}")
+    assert (saved.status_code, saved.headers["location"]) == (303, f"/comments/{first}")
     top = one(site.page(url), f"//li[@id='comment-{first}']")
     assert text(one(top, "./div[@class='comment__text']")) == "The ferry should run every hour."
     assert text(one(top, f"./p/span[{cls('comment__edited')}]")) == "edited"
@@ -226,7 +228,7 @@ def test_a_story_has_a_thread_too(site: Site) -> None:
     one(site.page(url), "//section[@id='comments']//textarea[@name='body']")
     posted = site.form(f"{url}/comments", body="Good summary of the harbour works.")
     assert posted.status_code == 303
-    cid = int(posted.headers["location"].rsplit("-", 1)[1])
+    cid = int(posted.headers["location"].rsplit("/", 1)[1])
     assert comment_ids(site.page(url)) == [cid]
     api = site.client.get(f"/api/stories/{story}/comments").json()
     assert [c["url"] for c in api["comments"]] == [f"/stories/{story}#comment-{cid}"]
@@ -283,7 +285,7 @@ def test_a_held_comment_is_shown_to_its_author_with_the_reasons(site: Site) -> N
     site.sign_in(ada)
     url = f"/articles/{site.article}"
     posted = site.form(f"{url}/comments", body=SHORTENED)
-    cid = int(posted.headers["location"].rsplit("-", 1)[1])
+    cid = int(posted.headers["location"].rsplit("/", 1)[1])
     own = one(site.page(url), f"//li[@id='comment-{cid}']")
     notice = text(one(own, f".//div[{cls('comment__notice')}]"))
     assert "Waiting for a moderator: only you can see this comment for now." in notice
@@ -382,3 +384,36 @@ def test_a_thread_page_is_labelled_and_its_ids_unique(site: Site) -> None:
         assert time.get("datetime") and time.get("title")
     for summary in find(page, "//details/summary"):
         assert text(summary) in {"Reply", "Delete"}
+
+
+def test_a_long_thread_comes_a_page_at_a_time_and_permalinks_find_their_page(site: Site) -> None:
+    from storyline.store.schema import Comment
+
+    author = site.user("Ada Quill")
+    with site.database.write() as session:
+        for n in range(120):
+            session.add(
+                Comment(
+                    target_kind="article",
+                    target_id=site.article,
+                    user_id=author,
+                    body=f"Point {n}",
+                    html=f"<p>Point {n}</p>",
+                    created_at=datetime.now(UTC),
+                )
+            )
+    url = f"/articles/{site.article}"
+    first = site.page(url)
+    assert len(comment_ids(first)) == 50
+    assert text(one(first, "//h2[@id='comments-title']")) == "Comments (120)"
+    more = one(first, "//nav[@aria-label='Pages of comments']//a[@rel='next']")
+    assert more.get("href") == f"{url}?sort=oldest&page=2#comments"
+    last = site.page(f"{url}?page=3")
+    ids = comment_ids(last)
+    assert len(ids) == 20 and one(last, "//a[@rel='prev']").get("href").endswith("page=2#comments")
+    permalink = site.client.get(f"/comments/{ids[-1]}", follow_redirects=False)
+    assert permalink.headers["location"] == f"{url}?page=3#comment-{ids[-1]}"
+    api = site.client.get(f"/api/articles/{site.article}/comments?page=2").json()
+    assert (api["page"], api["pages"], api["count"], len(api["comments"])) == (2, 3, 120, 50)
+    beyond = site.page(f"{url}?page=9")
+    assert "Back to the first page" in text(one(beyond, "//section[@id='comments']"))

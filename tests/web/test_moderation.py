@@ -78,7 +78,7 @@ def test_reports_are_grouped_and_hiding_tells_the_author_why(site: Site) -> None
     with site.database.read() as session:
         [note] = session.scalars(select(Notification).where(Notification.user_id == ada)).all()
     assert (note.kind, note.text) == ("moderation", "A moderator hid your comment: off-topic")
-    assert note.url == f"/articles/{site.article}#comment-{cid}"
+    assert note.url == f"/comments/{cid}"
     site.sign_in(bo)
     assert comment_ids(site.page(f"/articles/{site.article}")) == []
 
@@ -89,7 +89,7 @@ def test_reports_are_grouped_and_hiding_tells_the_author_why(site: Site) -> None
     ]
     entry = one(site.page("/moderation/log"), f"//li[{cls('moderation-log__entry')}]")
     assert "Mira Holt hid comment" in text(entry) and "by Ada Quill" in text(entry)
-    assert one(entry, ".//a").get("href") == f"/articles/{site.article}#comment-{cid}"
+    assert one(entry, ".//a").get("href") == f"/comments/{cid}"
 
 
 def test_a_moderator_acts_from_the_thread_and_returns_to_it(site: Site) -> None:
