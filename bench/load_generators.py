@@ -77,10 +77,13 @@ def run_wrk(
     threads: int,
     max_requests: int,
     seed: int,
+    headers: Sequence[str] = (),
 ) -> LoadResult:
-    """One wrk run against ``base_url + path``; ``{id}`` in ``path`` is a random article id."""
+    """One wrk run against ``base_url + path``; ``{id}`` in ``path`` is a random article id;
+    ``headers`` (``"Name: value"``) go with every request."""
     command = [
         "wrk",
+        *(f"--header={header}" for header in headers),
         f"--threads={threads}",
         f"--connections={connections}",
         f"--duration={max(1, round(duration))}s",

@@ -167,6 +167,13 @@ SETTINGS: tuple[Setting, ...] = (
         "engine answers. 0: no limit.",
     ),
     Setting(
+        "page_cache_seconds",
+        "5",
+        "float",
+        "Seconds an article or story page is kept, per process, for signed-out readers "
+        "(signed-in readers always get a fresh page). 0: no cache.",
+    ),
+    Setting(
         "base_url",
         "",
         "str",
@@ -290,6 +297,7 @@ class Settings:
     llm_timeout: float = 30.0
     llm_retries: int = 2
     llm_daily_tokens: int = 200_000
+    page_cache_seconds: float = 5.0
     base_url: str = ""
     registration: str = "open"
     session_days: int = 30

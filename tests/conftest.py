@@ -44,7 +44,11 @@ def seed_page(shared_dir: Path) -> Path:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return load_settings(environ={"STORYLINE_HOME": str(tmp_path / "home")})
+    # Pages are built afresh for every request: tests change the data under them and look
+    # again at once (tests/web/test_page_cache.py tests the cache itself).
+    return load_settings(
+        environ={"STORYLINE_HOME": str(tmp_path / "home"), "STORYLINE_PAGE_CACHE_SECONDS": "0"}
+    )
 
 
 @pytest.fixture

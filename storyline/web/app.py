@@ -50,7 +50,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     """
     owned = database is None
     db = Database.from_settings(settings) if database is None else database
-    pages = Pages()
+    pages = Pages(cache_seconds=settings.page_cache_seconds)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

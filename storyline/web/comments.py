@@ -156,7 +156,9 @@ def build_comments_router(settings: Settings, database: Database, pages: Pages) 
         """Run ``work`` in a write transaction; a refusal becomes its HTTP status."""
         try:
             with database.write() as session:
-                return work(session, datetime.now(UTC))
+                done = work(session, datetime.now(UTC))
+            pages.cache.clear()  # signed-out readers see the change at once
+            return done
         except RateLimited as error:
             raise HTTPException(429, str(error), {"Retry-After": str(error.retry_after)}) from error
         except CommentError as error:

@@ -92,7 +92,9 @@ def build_moderation_router(settings: Settings, database: Database, pages: Pages
         try:
             with database.write() as session:
                 entry = work(session, datetime.now(UTC))
-                return _entry(entry)
+                done = _entry(entry)
+            pages.cache.clear()  # signed-out readers see the change at once
+            return done
         except CommentError as error:
             raise HTTPException(error.status, str(error)) from error
 

@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from storyline.web.auth import current_csrf, current_viewer
 from storyline.web.csrf import FIELD
+from storyline.web.page_cache import PageCache
 from storyline.web.sanitize import safe_url, sanitize_html
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -136,7 +137,8 @@ def static_url(name: str) -> str:
 class Pages:
     """The compiled templates of the app, rendered with the globals every page needs."""
 
-    def __init__(self, *, site_name: str = "Storyline") -> None:
+    def __init__(self, *, site_name: str = "Storyline", cache_seconds: float = 0.0) -> None:
+        self.cache = PageCache(cache_seconds)
         self.environment = Environment(
             loader=FileSystemLoader(TEMPLATES),
             autoescape=True,
@@ -163,6 +165,18 @@ class Pages:
             }
         )
         self._templates: dict[str, Template] = {}
+
+    def cached(self, url: str) -> str | None:
+        """The page at ``url`` (path and query) as kept for a signed-out reader, if this
+        request's reader is one and it is still fresh (:mod:`storyline.web.page_cache`)."""
+        return None if current_viewer() is not None else self.cache.get(url)
+
+    def render_kept(self, url: str, name: str, **context: Any) -> str:
+        """:meth:`render`, kept for the next signed-out readers of ``url``."""
+        page = self.render(name, **context)
+        if current_viewer() is None:
+            self.cache.put(url, page)
+        return page
 
     def render(self, name: str, **context: Any) -> str:
         """Render ``name`` with ``context``, ``now`` (for relative times), the signed-in

@@ -46,6 +46,7 @@ from storyline.web.ai import panel_for
 from storyline.web.comments import Sort as CommentSort
 from storyline.web.comments import ThreadPage, thread_for
 from storyline.web.marking import article_page_context, parse_span
+from storyline.web.page_cache import page_key
 from storyline.web.rendering import Pages
 
 MAX_LIMIT = 500
@@ -117,6 +118,7 @@ def build_router(settings: Settings, database: Database, pages: Pages, ai: AiSer
 
     @router.get("/articles/{article_id:int}", response_class=HTMLResponse, include_in_schema=False)
     async def article_page(
+        request: Request,
         article_id: int,
         ask: Annotated[str | None, Query(max_length=MAX_QUESTION_CHARS)] = None,
         hl: Annotated[str | None, Query(max_length=40)] = None,
@@ -124,11 +126,17 @@ def build_router(settings: Settings, database: Database, pages: Pages, ai: AiSer
         page: ThreadPage = 1,
     ) -> HTMLResponse:
         """The article; ``hl=START-END`` highlights a cited sentence, ``ask`` asks the AI
-        panel a question, ``sort`` orders its comments."""
+        panel a question, ``sort`` and ``page`` choose its comments."""
+        url = page_key(request)
+        kept = pages.cached(url)
+        if kept is not None:
+            return HTMLResponse(kept)
         detail = article_page_context(_article_detail(article_id), highlight=parse_span(hl))
         panel = await panel_for(ai, "article", article_id, ask)
         thread = thread_for(database, settings, "article", article_id, sort, page)
-        return HTMLResponse(pages.render("article.html", article=detail, ai=panel, comments=thread))
+        return HTMLResponse(
+            pages.render_kept(url, "article.html", article=detail, ai=panel, comments=thread)
+        )
 
     @router.get(
         "/api/articles/{article_id:int}",

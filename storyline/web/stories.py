@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any, cast
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
@@ -21,6 +21,7 @@ from storyline.story_views import stories_list, story_view, storyline_view
 from storyline.web.ai import panel_for
 from storyline.web.comments import Sort as CommentSort
 from storyline.web.comments import ThreadPage, thread_for
+from storyline.web.page_cache import page_key
 from storyline.web.rendering import Pages
 
 _MAX_ID = 2**63 - 1
@@ -63,18 +64,26 @@ def build_stories_router(
 
     @router.get("/stories/{story_id:int}", response_class=HTMLResponse, include_in_schema=False)
     async def story_page(
+        request: Request,
         story_id: int,
         ask: Annotated[str | None, Query(max_length=MAX_QUESTION_CHARS)] = None,
         sort: CommentSort = "oldest",
         page: ThreadPage = 1,
     ) -> Any:
-        """The story; ``ask`` asks the AI panel a question, ``sort`` orders its comments."""
+        """The story; ``ask`` asks the AI panel a question, ``sort`` and ``page`` choose its
+        comments."""
+        url = page_key(request)
+        kept = pages.cached(url)
+        if kept is not None:
+            return HTMLResponse(kept)
         view = _story(story_id)
         if "merged_into" in view:
             return RedirectResponse(f"/stories/{view['merged_into']}", status_code=301)
         panel = await panel_for(ai, "story", story_id, ask)
         thread = thread_for(database, settings, "story", story_id, sort, page)
-        return HTMLResponse(pages.render("story.html", story=view, ai=panel, comments=thread))
+        return HTMLResponse(
+            pages.render_kept(url, "story.html", story=view, ai=panel, comments=thread)
+        )
 
     @router.get("/api/stories/{story_id:int}", tags=["stories"])
     async def api_story(story_id: int) -> JSONResponse:
