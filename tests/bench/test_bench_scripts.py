@@ -59,7 +59,9 @@ def test_seeder_stores_the_count_asked_for_and_is_idempotent(tmp_path: Path) -> 
         database.dispose()
 
 
-@pytest.mark.parametrize("script", ["seed_articles.py", "web_load.py"])
+@pytest.mark.parametrize(
+    "script", ["seed_articles.py", "web_load.py", "comment_page.py", "personal_feed.py"]
+)
 def test_bench_script_help(script: str) -> None:
     completed = _run(str(BENCH / script), "--help")
     assert completed.returncode == 0, completed.stderr
