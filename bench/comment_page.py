@@ -27,11 +27,7 @@ import json
 import multiprocessing
 import os
 import platform
-import signal
-import socket
 import sqlite3
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
@@ -43,6 +39,7 @@ from typing import Any
 
 import httpx
 from load_generators import LoadResult, cpu_count, run_python, run_wrk, wrk_version
+from web_load import running_server
 
 from storyline.model import ArticleDraft, Block, BlockKind
 from storyline.readers.accounts import create_api_token, create_user, start_session
@@ -138,7 +135,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         results: dict[str, LoadResult] = {}
         posting: dict[str, Any] = {}
-        with _running_server(home) as base_url:
+        with running_server(
+            home,
+            extra_environ={"STORYLINE_COMMENT_RATE": "100000/1"},
+            extra_args=["--no-workers"],
+            log_name="comment_page-server.log",
+        ) as base_url:
             for name, path in scenarios:
                 headers = [f"Cookie: {SESSION_COOKIE}={cookie}"] if "signed in" in name else []
                 _check(base_url, path)
@@ -313,55 +315,6 @@ def _post_forever(
             "p99_ms": round(latencies[int(len(latencies) * 0.99)], 1) if latencies else None,
         }
     )
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@contextmanager
-def _running_server(home: Path) -> Iterator[str]:
-    """``storyline serve --no-workers`` in its own process (no feeds, warning-level logs)."""
-    port = _free_port()
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("STORYLINE_")}
-    environ.update(
-        STORYLINE_HOME=str(home),
-        STORYLINE_DEFAULT_OPML="none",
-        STORYLINE_LOG_LEVEL="warning",
-        STORYLINE_COMMENT_RATE="100000/1",
-    )
-    command = [sys.executable, "-m", "storyline", "serve", "--host", "127.0.0.1", "--no-workers"]
-    log_path = OUT / "comment_page-server.log"
-    with log_path.open("wb") as log:
-        server = subprocess.Popen(
-            [*command, "--port", str(port)], env=environ, stdout=log, stderr=subprocess.STDOUT
-        )
-        try:
-            base_url = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 60
-            while True:
-                if server.poll() is not None:
-                    tail = log_path.read_text(errors="replace")[-2000:]
-                    raise SystemExit(f"comment_page: the server exited:\n{tail}")
-                try:
-                    if httpx.get(f"{base_url}/healthz", timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise SystemExit("comment_page: the server did not answer within 60 s")
-                time.sleep(0.2)
-            yield base_url
-        finally:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
 
 
 def _check(base_url: str, path: str) -> None:

@@ -120,7 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  warning: load average is {load_before:.2f}; other work skews the figures")
 
     results: dict[str, LoadResult] = {}
-    with _running_server(home) as base_url:
+    with running_server(home) as base_url:
         for scenario in SCENARIOS:
             _check_answers(base_url, scenario.path.replace("{id}", ids[0]))
             print(f"  {scenario.name}: warm-up {args.warmup:.0f} s", flush=True)
@@ -175,7 +175,13 @@ def _free_port() -> int:
 
 
 @contextmanager
-def _running_server(home: Path) -> Iterator[str]:
+def running_server(
+    home: Path,
+    *,
+    extra_environ: dict[str, str] | None = None,
+    extra_args: Sequence[str] = (),
+    log_name: str = "server.log",
+) -> Iterator[str]:
     """``storyline serve`` in its own process, stopped with SIGTERM when the block ends.
 
     Default feeds are turned off (``STORYLINE_DEFAULT_OPML=none``) so that the server never
@@ -187,8 +193,9 @@ def _running_server(home: Path) -> Iterator[str]:
     environ.update(
         STORYLINE_HOME=str(home), STORYLINE_DEFAULT_OPML="none", STORYLINE_LOG_LEVEL="warning"
     )
-    command = [sys.executable, "-m", "storyline", "serve", "--host", "127.0.0.1"]
-    log_path = OUT / "server.log"
+    environ.update(extra_environ or {})
+    command = [sys.executable, "-m", "storyline", "serve", "--host", "127.0.0.1", *extra_args]
+    log_path = OUT / log_name
     with log_path.open("wb") as log:
         server = subprocess.Popen(
             [*command, "--port", str(port)], env=environ, stdout=log, stderr=subprocess.STDOUT
