@@ -24,7 +24,6 @@ from storyline.readers.accounts import ROLES, AccountError
 from storyline.settings import Settings
 from storyline.store import Database
 from storyline.store.schema import User
-from storyline.views import iso
 
 
 def add_users_parser(commands: Any) -> None:
@@ -141,7 +140,7 @@ def _read_password(from_stdin: bool) -> str:
 def _cmd_list(args: argparse.Namespace, settings: Settings) -> int:
     with _database(settings) as database, database.read() as session:
         users = session.scalars(select(User).order_by(User.id)).all()
-        rows = [_row(user) for user in users]
+        rows = [accounts.user_view(user) for user in users]
     if args.json:
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -192,15 +191,3 @@ def _cmd_reset_link(args: argparse.Namespace, settings: Settings) -> int:
 
 def _describe(user: User) -> str:
     return f"account {user.id}: {user.name} <{user.email}>, {user.role}"
-
-
-def _row(user: User) -> dict[str, Any]:
-    return {
-        "id": user.id,
-        "email": user.email,
-        "name": user.name,
-        "role": user.role,
-        "status": user.status,
-        "suspended_until": iso(user.suspended_until),
-        "created_at": iso(user.created_at),
-    }

@@ -542,6 +542,19 @@ def is_suspended(user: User, now: datetime) -> bool:
 # The reader's own data -----------------------------------------------------------------
 
 
+def user_view(user: User) -> dict[str, Any]:
+    """An account as the API, the CLI and the data export show it (no secrets)."""
+    return {
+        "id": user.id,
+        "email": user.email,
+        "name": user.name,
+        "role": user.role,
+        "status": user.status,
+        "suspended_until": iso(user.suspended_until),
+        "created_at": iso(user.created_at),
+    }
+
+
 def export_user(session: Session, user: User) -> dict[str, Any]:
     """Everything Storyline keeps about ``user``, as JSON-ready data (secrets excepted:
     the password hash, session and token digests)."""
@@ -565,13 +578,7 @@ def export_user(session: Session, user: User) -> dict[str, Any]:
     tokens = list_api_tokens(session, user.id)
     return {
         "account": {
-            "id": user.id,
-            "email": user.email,
-            "name": user.name,
-            "role": user.role,
-            "status": user.status,
-            "suspended_until": iso(user.suspended_until),
-            "created_at": iso(user.created_at),
+            **user_view(user),
             "password_changed_at": iso(user.password_changed_at),
             "preferences": user.preferences,
         },

@@ -174,13 +174,7 @@ def preferences_view(raw: Mapping[str, Any] | None) -> dict[str, Any]:
 def account_view(user: User, unread: int) -> dict[str, Any]:
     """The account as ``/api/account`` gives it and the account page shows it."""
     return {
-        "id": user.id,
-        "name": user.name,
-        "email": user.email,
-        "role": user.role,
-        "status": user.status,
-        "suspended_until": iso(user.suspended_until),
-        "created_at": iso(user.created_at),
+        **accounts.user_view(user),
         "preferences": preferences_view(user.preferences),
         "unread": unread,
     }
