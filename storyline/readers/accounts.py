@@ -164,6 +164,10 @@ def count_users(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(User)) or 0
 
 
+def first_user_id(session: Session) -> int | None:
+    return session.scalar(select(func.min(User.id)))
+
+
 def has_admin(session: Session) -> bool:
     return session.scalar(select(User.id).where(User.role == "admin").limit(1)) is not None
 

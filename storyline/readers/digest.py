@@ -251,7 +251,7 @@ def _render(
     subject = f"Your {label}Storyline digest: {count} with news"
     moment = since.astimezone(UTC)
     when = f"{moment.day} {moment:%B %Y, %H:%M} UTC"
-    settings_url = f"{site}/account/notifications"
+    settings_url = f"{site}/account#preferences"
     lines = [
         f"Hello {user.name},",
         "",

@@ -85,6 +85,19 @@ def notify(
     return True
 
 
+def open_notification(
+    session: Session, user_id: int, notification_id: int, now: datetime
+) -> str | None:
+    """Mark one of the reader's notifications read and give where it leads (None: not
+    theirs, or no such notification)."""
+    row = session.get(Notification, notification_id)
+    if row is None or row.user_id != user_id:
+        return None
+    if row.read_at is None:
+        row.read_at = now
+    return row.url
+
+
 def unread_count(session: Session, user_id: int) -> int:
     query = (
         select(func.count())
@@ -246,19 +259,21 @@ def _audience(
         session, Storyline, {d.storyline_id for d in developments if d.storyline_id is not None}
     )
     follow = aliased(Follow)
-    following = select(follow.user_id, follow.kind, follow.target).where(
+    following = select(follow.user_id, follow.kind, follow.target, follow.created_at).where(
         follow.mode == "follow",
         or_(
             and_(follow.kind == "story", follow.target.in_(_targets(stories))),
             and_(follow.kind == "storyline", follow.target.in_(_targets(lines))),
         ),
     )
-    followers: dict[tuple[str, str], set[int]] = defaultdict(set)
+    # Who follows what, since when: a development recorded before a reader followed is
+    # not news to them (the story page showed it when they chose to follow).
+    followers: dict[tuple[str, str], dict[int, datetime]] = defaultdict(dict)
     readers: dict[int, _Reader] = {}
-    for user_id, kind, target, preferences in session.execute(
+    for user_id, kind, target, since, preferences in session.execute(
         following.add_columns(User.preferences).join(User, User.id == follow.user_id)
     ):
-        followers[(kind, target)].add(user_id)
+        followers[(kind, target)][user_id] = since
         readers[user_id] = _Reader(wants(preferences, "development"))
     mutes = select(Follow.user_id, Follow.kind, Follow.target).where(
         Follow.mode == "mute",
@@ -268,13 +283,15 @@ def _audience(
         readers[user_id].muted.append((kind, target))
     audience: dict[int, set[int]] = {}
     for development in developments:
-        found: set[int] = set()
-        for story_id in stories[development.story_id]:
-            found |= followers.get(("story", str(story_id)), set())
+        keys = [("story", str(story_id)) for story_id in stories[development.story_id]]
         if development.storyline_id is not None:
-            for line_id in lines[development.storyline_id]:
-                found |= followers.get(("storyline", str(line_id)), set())
-        audience[development.id] = found
+            keys += [("storyline", str(line)) for line in lines[development.storyline_id]]
+        audience[development.id] = {
+            user_id
+            for key in keys
+            for user_id, since in followers.get(key, {}).items()
+            if since <= development.created_at
+        }
     return audience, readers
 
 

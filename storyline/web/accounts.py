@@ -93,7 +93,9 @@ def build_accounts_router(settings: Settings, database: Database, pages: Pages) 
                 "account": account_view(user, viewer.unread),
                 "sessions": [session_view(info, viewer.session_id) for info in sessions],
                 "tokens": [token_view(row) for row in accounts.list_api_tokens(session, user.id)],
-                "no_admin": not accounts.has_admin(session),
+                # The first account of a fresh install is told how to become its admin.
+                "no_admin": not accounts.has_admin(session)
+                and accounts.first_user_id(session) == user.id,
             }
         return _page(
             "account.html",

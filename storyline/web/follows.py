@@ -461,6 +461,20 @@ def build_follows_router(settings: Settings, database: Database, pages: Pages) -
             is_first_page=before is None,
         )
 
+    @router.get("/notifications/{notification_id:int}", include_in_schema=False)
+    async def open_notification(request: Request, notification_id: int) -> RedirectResponse:
+        """Follow a notification's link: it counts as read."""
+        viewer = require_viewer(request)
+        with database.write() as session:
+            url = None
+            if notification_id <= _MAX_ID:
+                url = notifications.open_notification(
+                    session, viewer.id, notification_id, _now()
+                )
+        if url is None:
+            raise HTTPException(404, f"no notification with id {notification_id}")
+        return RedirectResponse(local_path(url), status_code=303)
+
     @router.get("/api/notifications", responses=_ERRORS, tags=TAGS)
     async def api_notifications(
         request: Request,

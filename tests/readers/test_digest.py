@@ -186,11 +186,11 @@ def test_a_digest_holds_the_followed_stories_that_changed(
     assert "Ferry <b>strike</b> & talks" in digest.text and "4 outlets, 3 articles" in digest.text
     assert "Lighthouse" not in digest.text and "fair opens" not in digest.text
     assert "Old budget hearing" not in digest.text
-    assert "https://news.larkfield.example/account/notifications" in digest.text
+    assert "https://news.larkfield.example/account#preferences" in digest.text
     assert "Ferry &lt;b&gt;strike&lt;/b&gt; &amp; talks" in digest.html
     assert "<b>strike</b>" not in digest.html
     assert f'href="https://news.larkfield.example/stories/{ferry}"' in digest.html
-    assert 'href="https://news.larkfield.example/account/notifications"' in digest.html
+    assert 'href="https://news.larkfield.example/account#preferences"' in digest.html
     assert "<li>Saltmarsh Gazette now covers it</li>" in digest.html
 
 

@@ -39,7 +39,7 @@ from storyline.store.schema import (
 )
 from storyline.store.stories import merge_story
 from storyline.worker.tasks import register_jobs
-from tests.readers.test_developments import Newsroom
+from tests.readers.test_developments import START, Newsroom
 
 NOW = datetime(2026, 3, 6, 8, 0, tzinfo=UTC)
 
@@ -57,8 +57,16 @@ def reader(session: Session, name: str, **preferences: object) -> int:
     return user.id
 
 
-def follow(session: Session, user_id: int, kind: str, target: object, mode: str = "follow") -> None:
-    session.add(Follow(user_id=user_id, mode=mode, kind=kind, target=str(target), created_at=NOW))
+def follow(
+    session: Session,
+    user_id: int,
+    kind: str,
+    target: object,
+    mode: str = "follow",
+    since: datetime = START - timedelta(days=1),
+) -> None:
+    """``user_id`` follows (or mutes) ``target``, since before the newsroom's first story."""
+    session.add(Follow(user_id=user_id, mode=mode, kind=kind, target=str(target), created_at=since))
     session.flush()
 
 
@@ -355,3 +363,18 @@ def test_after_a_rebuild_nothing_already_recorded_is_told(database: Database) ->
         room.session = session
         new_outlet(room, story, "Saltgate Gazette", "Strike talks")
     assert fan_out(database) == 1
+
+
+def test_a_development_recorded_before_the_follow_is_not_news(database: Database) -> None:
+    with database.write() as session:
+        room = Newsroom(session)
+        story, _ = room.open_story("Alvesk Harbour Wire", "Terminal fire")
+        new_outlet(room, story, "The Dunmere Courier", "Families wait")
+        late = reader(session, "Ana")
+        follow(session, late, "story", story, since=room.tick())
+    assert fan_out(database) == 0
+    with database.write() as session:
+        room.session = session
+        new_outlet(room, story, "Saltgate Gazette", "Strike talks")
+    assert fan_out(database) == 1
+    assert [row[0] for row in told(database)] == [late]

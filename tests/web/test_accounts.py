@@ -101,7 +101,7 @@ def stored_user(database: Database, email: str = EMAIL) -> User | None:
 
 
 def test_sign_up_signs_in_and_tells_the_first_account_how_to_become_admin(
-    empty_client: TestClient, database: Database
+    empty_client: TestClient, database: Database, settings: Settings
 ) -> None:
     page = parse(empty_client.get("/signup").text)
     assert [label.get("for") for label in find(page, "//main//label")] == [
@@ -121,6 +121,18 @@ def test_sign_up_signs_in_and_tells_the_first_account_how_to_become_admin(
     assert "storyline users create --admin" in text(account)
     user = stored_user(database)
     assert user is not None and user.name == NAME and user.role == "reader"
+    with database.write() as session:  # only the first account is told
+        second = accounts.create_user(
+            session, email="second@example.org", name="Second Reader", password=PASSWORD
+        )
+        second_token = accounts.start_session(session, second, settings)
+    first_token = empty_client.cookies.get(SESSION_COOKIE)
+    empty_client.cookies.clear()
+    empty_client.cookies.set(SESSION_COOKIE, second_token)
+    assert "Second Reader" in (second_page := empty_client.get("/account").text)
+    assert "set-role" not in second_page
+    empty_client.cookies.clear()
+    empty_client.cookies.set(SESSION_COOKIE, first_token)
     with database.write() as session:
         admin = session.get(User, user.id)
         assert admin is not None

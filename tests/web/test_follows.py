@@ -258,19 +258,26 @@ def test_notifications_are_listed_and_marked_read(
     answer = ada.form("/notifications/read", id=newest["id"], next="/notifications")
     assert answer.headers["location"] == "/notifications"
     assert ada.client.get("/api/notifications").json()["unread"] == 2
+    second = listed["notifications"][1]
+    one(page, f"//a[@href='/notifications/{second['id']}']")  # the page links there
     paged = ada.client.get("/api/notifications?limit=2").json()
     assert paged["next_before"] == paged["notifications"][1]["id"]
     older = ada.client.get(f"/api/notifications?before={paged['next_before']}").json()
     assert len(older["notifications"]) == 1
 
     ben = Browser(clients[1], world.database, settings, world.reader("Ben Tarn"))
+    peek = ben.client.get(f"/notifications/{second['id']}", follow_redirects=False)
+    assert peek.status_code == 404  # not Ben's to open
+    opened = ada.client.get(f"/notifications/{second['id']}", follow_redirects=False)
+    assert (opened.status_code, opened.headers["location"]) == (303, second["url"])
+    assert ada.client.get("/api/notifications").json()["unread"] == 1  # opening reads it
     ids = [n["id"] for n in listed["notifications"]]
     assert ben.api("POST", "/api/notifications/read", {"ids": ids}).json() == {
         "marked": 0,
         "unread": 0,
     }
     assert ada.api("POST", "/api/notifications/read", {"ids": None}).json() == {
-        "marked": 2,
+        "marked": 1,
         "unread": 0,
     }
     assert "All read." in ada.client.get("/notifications").text
