@@ -468,9 +468,7 @@ def build_follows_router(settings: Settings, database: Database, pages: Pages) -
         with database.write() as session:
             url = None
             if notification_id <= _MAX_ID:
-                url = notifications.open_notification(
-                    session, viewer.id, notification_id, _now()
-                )
+                url = notifications.open_notification(session, viewer.id, notification_id, _now())
         if url is None:
             raise HTTPException(404, f"no notification with id {notification_id}")
         return RedirectResponse(local_path(url), status_code=303)
