@@ -133,7 +133,8 @@ class Automod:
     """The rules in force for one process; :meth:`check` judges one comment.
 
     ``llm`` is used only when ``STORYLINE_AUTOMOD`` names ``llm``. The word list is read
-    when the object is made; the abuse model is loaded on the first check that needs it.
+    when the object is made; the abuse model is loaded on the first check that needs it
+    (or by :meth:`warm_up`).
     """
 
     def __init__(self, settings: Settings, *, llm: ModerationLlm | None = None) -> None:
@@ -143,6 +144,12 @@ class Automod:
         self._window = timedelta(hours=settings.automod_new_account_hours)
         words = settings.automod_words or BUILT_IN_WORDS
         self._words = _word_matcher(_read_words(words)) if "words" in self._rules else None
+
+    def warm_up(self) -> None:
+        """Load the abuse model now, if the classifier runs: a server calls this before it
+        takes requests, since the first load holds the interpreter for a second or two."""
+        if "classifier" in self._rules:
+            abuse_probability("")
 
     @property
     def enabled_rules(self) -> frozenset[str]:

@@ -15,10 +15,12 @@ Posting (:func:`post_comment`) runs these steps, in one transaction:
 7. the parent's author is told of the reply, unless the reply is their own or is held
    (they hear of it when a moderator approves it).
 
-The thread (:func:`comment_thread`) is one indexed query for every comment on the target
-and one for the reader's votes, arranged in one pass, newest ids last: a comment its
-reader may not see but that has replies they may see keeps its place as a placeholder
-("[deleted]"), one without such replies leaves the thread.
+The thread (:func:`comment_thread`) is arranged from one indexed query for the outline of
+every comment on the target (ids, parents, status, votes: no text, no dates); then the
+comments on the page shown, and the reader's votes, are read in full. Arranging takes one
+pass, newest ids last: a comment its reader may not see but that has replies they may see
+keeps its place as a placeholder ("[deleted]"), one without such replies leaves the
+thread.
 """
 
 from __future__ import annotations
@@ -499,6 +501,16 @@ def _plural(count: int, unit: str) -> str:
 
 # Reading --------------------------------------------------------------------------------
 
+# What arranging a thread needs of every comment on its target; the text and the rest
+# (_THREAD_COLUMNS) are read only for the comments on the page shown.
+_OUTLINE_COLUMNS = (
+    Comment.id,
+    Comment.parent_id,
+    Comment.user_id,
+    Comment.status,
+    Comment.upvotes,
+    Comment.downvotes,
+)
 _THREAD_COLUMNS = (
     Comment.id,
     Comment.parent_id,
@@ -534,16 +546,29 @@ def comment_thread(
     the reader can read, on every page."""
     if sort not in SORTS:
         raise CommentError(f"Sort comments by one of: {', '.join(SORTS)}.")
-    rows = session.execute(
-        select(*_THREAD_COLUMNS)
-        .outerjoin(User, User.id == Comment.user_id)
+    # Plain rows through the connection: the ORM's per-row bookkeeping is most of the cost
+    # of reading hundreds of them, and none of it is needed here.
+    connection = session.connection()
+    rows = connection.execute(
+        select(*_OUTLINE_COLUMNS)
         .where(Comment.target_kind == target_kind, Comment.target_id == target_id)
         .order_by(Comment.id)
     ).all()
-    votes = _votes(session, target_kind, target_id, reader) if rows else {}
-    builder = _ThreadBuilder(rows, reader, votes, now, timedelta(minutes=edit_minutes))
-    builder.notes = _notes(session, builder.hidden_ids())
-    comments = builder.build(sort, target_url(target_kind, target_id), page, per_page)
+    builder = _ThreadBuilder(rows, reader, {}, now, timedelta(minutes=edit_minutes))
+    shown = builder.arrange(sort, page, per_page)
+    if shown:
+        builder.full = {
+            row.id: row
+            for row in connection.execute(
+                select(*_THREAD_COLUMNS)
+                .outerjoin(User, User.id == Comment.user_id)
+                .where(Comment.id.in_(builder.subtree_ids(shown)))
+            )
+        }
+        builder.votes = _votes(session, target_kind, target_id, reader)
+        builder.notes = _notes(session, builder.hidden_ids())
+    base = target_url(target_kind, target_id)
+    comments = [builder.tree(top, 0, base) for top in shown]
     return {
         "target_kind": target_kind,
         "target_id": target_id,
@@ -569,6 +594,7 @@ def comment_view(
         return None
     votes = _votes(session, row.target_kind, row.target_id, reader, only=comment_id)
     builder = _ThreadBuilder([row], reader, votes, now, timedelta(minutes=edit_minutes))
+    builder.full = builder.rows
     if not builder.readable(row):
         return None
     builder.notes = _notes(session, builder.hidden_ids())
@@ -621,7 +647,8 @@ def _notes(session: Session, hidden: list[int]) -> dict[int, str]:
 
 
 class _ThreadBuilder:
-    """Arranges a target's comment rows (in id order) into the thread one reader sees."""
+    """Arranges a target's comment outlines (in id order) into the thread one reader sees,
+    and makes the views of the comments on the page shown from their full rows."""
 
     def __init__(
         self,
@@ -632,6 +659,7 @@ class _ThreadBuilder:
         edit_window: timedelta,
     ) -> None:
         self.rows = {row.id: row for row in rows}
+        self.full: dict[int, _Row] = {}  # _THREAD_COLUMNS rows of the comments shown
         self.reader = reader
         self.votes = votes
         self.now = now
@@ -651,9 +679,11 @@ class _ThreadBuilder:
         return self.reader.moderator or row.user_id == self.reader.id
 
     def hidden_ids(self) -> list[int]:
-        return [i for i, row in self.rows.items() if row.status == "hidden" and self.readable(row)]
+        return [i for i, row in self.full.items() if row.status == "hidden" and self.readable(row)]
 
-    def build(self, sort: str, base: str, page: int, per_page: int) -> list[dict[str, Any]]:
+    def arrange(self, sort: str, page: int, per_page: int) -> list[int]:
+        """Count what the reader can read, link replies to parents, and return the ids of
+        the top-level comments on page ``page`` in ``sort`` order."""
         children = self.children
         for comment_id in reversed(self.rows):  # replies come after their parents
             row = self.rows[comment_id]
@@ -670,33 +700,36 @@ class _ThreadBuilder:
         elif sort == "best":
             top.sort(key=lambda r: (wilson_lower_bound(r.upvotes, r.downvotes), r.id), reverse=True)
         self.pages = max(1, -(-len(top) // per_page))
-        shown = top[(page - 1) * per_page : page * per_page]
-        return [self._tree(row, 0, base) for row in shown]
+        return [row.id for row in top[(page - 1) * per_page : page * per_page]]
 
-    def _tree(self, row: _Row, depth: int, base: str) -> dict[str, Any]:
-        view = self.view(row, depth, base)
-        if depth < MAX_DEPTH - 2:
-            view["replies"] = [
-                self._tree(self.rows[i], depth + 1, base) for i in self.children[row.id]
-            ]
-        else:
-            view["replies"] = self._flattened(row, depth + 1, base)
-        return view
-
-    def _flattened(self, row: _Row, depth: int, base: str) -> list[dict[str, Any]]:
-        """Every reply below ``row``, in time order, at one level, each saying whom it
-        answers when that is not ``row``."""
-        found, stack = [], list(self.children[row.id])
+    def subtree_ids(self, tops: Sequence[int]) -> list[int]:
+        """These comments and every reply below them that the thread shows."""
+        found, stack = [], list(tops)
         while stack:
             comment_id = stack.pop()
             found.append(comment_id)
-            stack.extend(self.children[comment_id])
+            stack.extend(self.children.get(comment_id, ()))
+        return found
+
+    def tree(self, comment_id: int, depth: int, base: str) -> dict[str, Any]:
+        view = self.view(self.full[comment_id], depth, base)
+        if depth < MAX_DEPTH - 2:
+            view["replies"] = [
+                self.tree(reply, depth + 1, base) for reply in self.children.get(comment_id, ())
+            ]
+        else:
+            view["replies"] = self._flattened(comment_id, depth + 1, base)
+        return view
+
+    def _flattened(self, top: int, depth: int, base: str) -> list[dict[str, Any]]:
+        """Every reply below ``top``, in time order, at one level, each saying whom it
+        answers when that is not ``top``."""
         flat = []
-        for comment_id in sorted(found):
-            reply = self.rows[comment_id]
+        for comment_id in sorted(self.subtree_ids(self.children.get(top, ()))):
+            reply = self.full[comment_id]
             view = self.view(reply, depth, base)
-            parent = self.rows[reply.parent_id]
-            if parent.id != row.id:
+            if reply.parent_id != top:
+                parent = self.full[reply.parent_id]
                 readable = self.readable(parent)
                 view["reply_to"] = parent.author if readable else PLACEHOLDERS[parent.status]
             view["replies"] = []

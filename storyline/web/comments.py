@@ -1,8 +1,8 @@
 """Comments on the web: the thread under articles and stories, its forms, and the
 ``/api/`` calls that do the same.
 
-The thread is built once per page by :func:`thread_for` (two indexed queries, see
-:mod:`storyline.readers.comments`); the article and story pages include it, and
+The thread is built once per page by :func:`thread_for` (three or four indexed queries,
+see :mod:`storyline.readers.comments`); the article and story pages include it, and
 ``GET /api/articles/{id}/comments`` returns the same dict. Forms post to routes here and
 are answered with a ``303`` back to the comment in its thread, so they work without
 JavaScript; a refused comment comes back in a form of its own, with the reason beside it
@@ -157,7 +157,7 @@ def build_comments_router(settings: Settings, database: Database, pages: Pages) 
         try:
             with database.write() as session:
                 done = work(session, datetime.now(UTC))
-            pages.cache.clear()  # signed-out readers see the change at once
+            pages.cache.mark_stale()  # signed-out readers see the change at once
             return done
         except RateLimited as error:
             raise HTTPException(429, str(error), {"Retry-After": str(error.retry_after)}) from error

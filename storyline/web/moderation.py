@@ -93,7 +93,7 @@ def build_moderation_router(settings: Settings, database: Database, pages: Pages
             with database.write() as session:
                 entry = work(session, datetime.now(UTC))
                 done = _entry(entry)
-            pages.cache.clear()  # signed-out readers see the change at once
+            pages.cache.mark_stale()  # signed-out readers see the change at once
             return done
         except CommentError as error:
             raise HTTPException(error.status, str(error)) from error

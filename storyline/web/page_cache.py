@@ -1,25 +1,52 @@
 """A few seconds of memory for the pages signed-out readers see.
 
 An article or story page carries its AI panel, its story, its related coverage and a page
-of its comment thread; building it costs several milliseconds, and a popular page is
+of its comment thread; building it costs tens of milliseconds, and a popular page is
 asked for many times a second. A signed-out reader's page holds nothing of theirs (no
 form tokens, no votes, no follow buttons), so it is the same for every signed-out reader
 and can be kept for ``STORYLINE_PAGE_CACHE_SECONDS``: the classic micro-cache.
 
-Each process keeps its own. A comment posted through this process drops its page at once;
-one posted through another process shows after at most those seconds. Signed-in readers
-are never served from it.
+Three rules keep it both fresh and quick under load:
+
+- **One build at a time per page** (single flight): when many readers ask for a page
+  that is not kept, one request builds it and the others wait for that build instead of
+  each building their own.
+- **Stale while revalidating**: a page that has expired, or that a change has made stale
+  (:meth:`PageCache.mark_stale`), is rebuilt by the first request that finds it so; the
+  requests that arrive while that build runs get the stale copy at once. A stale copy is
+  thus served only for as long as one build takes, and never once it is more than
+  :data:`STALE_LIMIT` seconds past its time.
+- **A change here shows at once**: a comment posted, edited or moderated through this
+  process marks every kept page stale, so the next request starts a rebuild; a page whose
+  build began before the change is stored already stale. One posted through another
+  process shows after at most ``STORYLINE_PAGE_CACHE_SECONDS``.
+
+Each process keeps its own. Signed-in readers are never served from it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from typing import NamedTuple
 
 from starlette.requests import Request
 
 MAX_PAGES = 1000
+# Seconds past its time that a kept page may still be served while it is being rebuilt.
+STALE_LIMIT = 30.0
+
+Build = Callable[[], Awaitable[str]]
+_clock = time.monotonic  # one name for it, which tests can move forward
+
+
+class _Kept(NamedTuple):
+    built_at: float  # _clock() when its build began
+    generation: int  # PageCache._generation when its build began
+    page: str
 
 
 def page_key(request: Request) -> str:
@@ -29,37 +56,74 @@ def page_key(request: Request) -> str:
 
 
 class PageCache:
-    """Rendered pages by URL, each kept ``seconds`` (0: nothing is kept)."""
+    """Rendered pages by URL, each fresh for ``seconds`` (0: nothing is kept)."""
 
     def __init__(self, seconds: float, max_pages: int = MAX_PAGES) -> None:
         self.seconds = seconds
         self.max_pages = max_pages
-        self._pages: OrderedDict[str, tuple[float, str]] = OrderedDict()
-        self._lock = threading.Lock()
+        self._pages: OrderedDict[str, _Kept] = OrderedDict()
+        self._generation = 0
+        self._lock = threading.Lock()  # mark_stale may run in the thread pool
+        # Builds under way, by URL; only the event loop reads and writes it.
+        self._building: dict[str, asyncio.Future[str]] = {}
 
-    def get(self, url: str) -> str | None:
+    async def serve(self, url: str, build: Build) -> str:
+        """The page at ``url``: kept and fresh, else stale while another request rebuilds
+        it, else from the build already under way, else built (by ``build``) and kept."""
         if self.seconds <= 0:
-            return None
+            return await build()
+        kept, fresh = self._look_up(url)
+        if kept is not None and fresh:
+            return kept.page
+        flight = self._building.get(url)
+        if flight is not None:
+            if kept is not None:
+                return kept.page
+            await asyncio.wait({flight})
+            if not flight.cancelled() and flight.exception() is None:
+                return flight.result()
+            # That build failed; this request tries again on its own.
+        return await self._build(url, build)
+
+    def mark_stale(self) -> None:
+        """Something every page may show has changed: each kept page is rebuilt by the
+        next request for it, and a build under way is stored as stale."""
         with self._lock:
-            found = self._pages.get(url)
-            if found is None:
-                return None
-            if time.monotonic() - found[0] > self.seconds:
+            self._generation += 1
+
+    def _look_up(self, url: str) -> tuple[_Kept | None, bool]:
+        """The kept page at ``url`` (None when absent or too old to serve even while it is
+        rebuilt) and whether it is fresh."""
+        now = _clock()
+        with self._lock:
+            kept = self._pages.get(url)
+            if kept is None:
+                return None, False
+            age = now - kept.built_at
+            if age > self.seconds + STALE_LIMIT:
                 del self._pages[url]
-                return None
+                return None, False
             self._pages.move_to_end(url)
-            return found[1]
+            return kept, age <= self.seconds and kept.generation == self._generation
 
-    def put(self, url: str, page: str) -> None:
-        if self.seconds <= 0:
-            return
+    async def _build(self, url: str, build: Build) -> str:
+        flight: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        self._building[url] = flight
         with self._lock:
-            self._pages[url] = (time.monotonic(), page)
+            generation = self._generation
+        began = _clock()
+        try:
+            page = await build()
+        except BaseException as error:
+            flight.set_exception(error)
+            flight.exception()  # seen here: waiters retry, and asyncio need not warn
+            raise
+        finally:
+            del self._building[url]
+        with self._lock:
+            self._pages[url] = _Kept(began, generation, page)
             self._pages.move_to_end(url)
             while len(self._pages) > self.max_pages:
                 self._pages.popitem(last=False)
-
-    def clear(self) -> None:
-        """Forget every page: something they show has changed."""
-        with self._lock:
-            self._pages.clear()
+        flight.set_result(page)
+        return page

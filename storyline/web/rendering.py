@@ -9,7 +9,10 @@ the moment the page is rendered, never the moment the article was stored.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import hashlib
+import os
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,10 +23,12 @@ from markupsafe import Markup
 
 from storyline.web.auth import current_csrf, current_viewer
 from storyline.web.csrf import FIELD
-from storyline.web.page_cache import PageCache
+from storyline.web.page_cache import Build, PageCache
 from storyline.web.sanitize import safe_url, sanitize_html
 
 TEMPLATES = Path(__file__).with_name("templates")
+# Article and story pages built at once (see Pages.kept): one per core keeps them all busy.
+BUILDS_AT_ONCE = max(2, os.cpu_count() or 1)
 STATIC = Path(__file__).with_name("static")
 
 _MINUTE = 60
@@ -49,6 +54,13 @@ def parse_iso(value: str | datetime | None) -> datetime | None:
     """The datetime of a view dict's ISO string (``…Z``), timezone-aware, or None."""
     if value is None or isinstance(value, datetime):
         return value
+    return _parsed_iso(value)
+
+
+# A page of comments shows a few hundred times, each twice (relative and absolute), and
+# the same ones again on every view of the page: parsing each once is worth a cache.
+@functools.lru_cache(maxsize=16384)
+def _parsed_iso(value: str) -> datetime:
     moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
@@ -112,6 +124,17 @@ def timex_label(value: str) -> str:
 
 def absolute_time(value: str | datetime | None) -> str:
     """ "8 June 2025, 13:00 UTC": the unambiguous time shown beside a relative one."""
+    if isinstance(value, str):
+        return _absolute_time(value)
+    return _absolute_time_of(value)
+
+
+@functools.lru_cache(maxsize=16384)
+def _absolute_time(value: str) -> str:
+    return _absolute_time_of(value)
+
+
+def _absolute_time_of(value: str | datetime | None) -> str:
     moment = parse_iso(value)
     if moment is None:
         return ""
@@ -165,18 +188,28 @@ class Pages:
             }
         )
         self._templates: dict[str, Template] = {}
+        self._builds: asyncio.Semaphore | None = None  # made in the event loop
 
-    def cached(self, url: str) -> str | None:
-        """The page at ``url`` (path and query) as kept for a signed-out reader, if this
-        request's reader is one and it is still fresh (:mod:`storyline.web.page_cache`)."""
-        return None if current_viewer() is not None else self.cache.get(url)
+    async def kept(self, url: str, build: Build) -> str:
+        """The page at ``url`` (path and query): for a signed-out reader, from the kept
+        pages (:mod:`storyline.web.page_cache`); for a signed-in one, built afresh.
 
-    def render_kept(self, url: str, name: str, **context: Any) -> str:
-        """:meth:`render`, kept for the next signed-out readers of ``url``."""
-        page = self.render(name, **context)
-        if current_viewer() is None:
-            self.cache.put(url, page)
-        return page
+        At most :data:`BUILDS_AT_ONCE` builds run at a time; the rest wait their turn. A
+        build holds the interpreter lock for most of its time in the thread pool, so
+        twenty at once take as long in all as twenty in turn, while starving the event
+        loop that answers everything else (kept pages, ``/healthz``, posts)."""
+        if current_viewer() is not None:
+            return await self._in_turn(build)()
+        return await self.cache.serve(url, self._in_turn(build))
+
+    def _in_turn(self, build: Build) -> Build:
+        async def run() -> str:
+            if self._builds is None:
+                self._builds = asyncio.Semaphore(BUILDS_AT_ONCE)
+            async with self._builds:
+                return await build()
+
+        return run
 
     def render(self, name: str, **context: Any) -> str:
         """Render ``name`` with ``context``, ``now`` (for relative times), the signed-in

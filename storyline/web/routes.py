@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy.orm import Session
 
@@ -127,16 +128,22 @@ def build_router(settings: Settings, database: Database, pages: Pages, ai: AiSer
     ) -> HTMLResponse:
         """The article; ``hl=START-END`` highlights a cited sentence, ``ask`` asks the AI
         panel a question, ``sort`` and ``page`` choose its comments."""
-        url = page_key(request)
-        kept = pages.cached(url)
-        if kept is not None:
-            return HTMLResponse(kept)
-        detail = article_page_context(_article_detail(article_id), highlight=parse_span(hl))
-        panel = await panel_for(ai, "article", article_id, ask)
-        thread = thread_for(database, settings, "article", article_id, sort, page)
-        return HTMLResponse(
-            pages.render_kept(url, "article.html", article=detail, ai=panel, comments=thread)
-        )
+
+        async def build() -> str:
+            detail = await run_in_threadpool(_article_detail, article_id)
+            panel = await panel_for(ai, "article", article_id, ask)
+            return await run_in_threadpool(_article_html, detail, hl, panel, sort, page)
+
+        return HTMLResponse(await pages.kept(page_key(request), build))
+
+    def _article_html(
+        detail: dict[str, Any], hl: str | None, panel: Any, sort: str, page: int
+    ) -> str:
+        """The article page: its comment thread read and the whole rendered, in the thread
+        pool, so that the event loop goes on serving kept pages meanwhile."""
+        thread = thread_for(database, settings, "article", detail["id"], sort, page)
+        context = article_page_context(detail, highlight=parse_span(hl))
+        return pages.render("article.html", article=context, ai=panel, comments=thread)
 
     @router.get(
         "/api/articles/{article_id:int}",

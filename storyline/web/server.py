@@ -23,6 +23,7 @@ from contextlib import contextmanager
 import uvicorn
 
 from storyline.crawl.subscribe import subscribe_defaults
+from storyline.readers.automod import Automod
 from storyline.settings import Settings
 from storyline.store import Database
 from storyline.web.app import create_app
@@ -74,6 +75,9 @@ def serve(settings: Settings, host: str, port: int, *, workers: bool = True) -> 
         server_header=False,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
     )
+    # The comment classifier's first load would stall every request in flight; load it
+    # before the first one.
+    Automod(settings).warm_up()
     # Everything built so far (app, compiled templates, SQLAlchemy's caches) lives as long
     # as the process: moving it out of the collector's sight keeps full collections, and
     # the pauses they add to the slowest requests, short.

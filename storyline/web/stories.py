@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
@@ -25,6 +26,14 @@ from storyline.web.page_cache import page_key
 from storyline.web.rendering import Pages
 
 _MAX_ID = 2**63 - 1
+
+
+class _Moved(Exception):
+    """A story merged into another: its page redirects there."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.url = url
 
 
 def build_stories_router(
@@ -72,18 +81,24 @@ def build_stories_router(
     ) -> Any:
         """The story; ``ask`` asks the AI panel a question, ``sort`` and ``page`` choose its
         comments."""
-        url = page_key(request)
-        kept = pages.cached(url)
-        if kept is not None:
-            return HTMLResponse(kept)
-        view = _story(story_id)
-        if "merged_into" in view:
-            return RedirectResponse(f"/stories/{view['merged_into']}", status_code=301)
-        panel = await panel_for(ai, "story", story_id, ask)
-        thread = thread_for(database, settings, "story", story_id, sort, page)
-        return HTMLResponse(
-            pages.render_kept(url, "story.html", story=view, ai=panel, comments=thread)
-        )
+
+        async def build() -> str:
+            view = await run_in_threadpool(_story, story_id)
+            if "merged_into" in view:
+                raise _Moved(f"/stories/{view['merged_into']}")
+            panel = await panel_for(ai, "story", story_id, ask)
+            return await run_in_threadpool(_story_html, view, panel, sort, page)
+
+        try:
+            return HTMLResponse(await pages.kept(page_key(request), build))
+        except _Moved as moved:
+            return RedirectResponse(moved.url, status_code=301)
+
+    def _story_html(view: dict[str, Any], panel: Any, sort: str, page: int) -> str:
+        """The story page: its comment thread read and the whole rendered, in the thread
+        pool, so that the event loop goes on serving kept pages meanwhile."""
+        thread = thread_for(database, settings, "story", view["id"], sort, page)
+        return pages.render("story.html", story=view, ai=panel, comments=thread)
 
     @router.get("/api/stories/{story_id:int}", tags=["stories"])
     async def api_story(story_id: int) -> JSONResponse:

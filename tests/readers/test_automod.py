@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -552,3 +554,23 @@ def test_a_real_small_model_is_asked_and_never_breaks_a_check(settings: Settings
                 hold = None  # read, and in no format
             verdict = Automod(configured, llm=model).check(body, author(), NOW)
             assert verdict.rules == (("llm",) if hold else ())
+
+
+@pytest.mark.parametrize(("rules", "loaded"), [("words,classifier", True), ("links,words", False)])
+def test_warming_up_loads_the_abuse_model_only_when_the_classifier_runs(
+    rules: str, loaded: bool, tmp_path: Path
+) -> None:
+    # A process of its own: this one may have loaded the model already.
+    script = (
+        "import sys\n"
+        "from storyline.readers import automod\n"
+        "from storyline.settings import load_settings\n"
+        f"settings = load_settings(environ={{'STORYLINE_HOME': {str(tmp_path)!r}, "
+        f"'STORYLINE_AUTOMOD': {rules!r}}})\n"
+        "automod.Automod(settings).warm_up()\n"
+        "print(bool(automod._ABUSE), 'sklearn' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.split() == [str(loaded), str(loaded)]

@@ -575,7 +575,9 @@ def counted_queries(database: Database) -> Iterator[list[str]]:
         event.remove(database.read_engine, "before_cursor_execute", count)
 
 
-def test_a_thread_of_500_comments_is_two_queries(database: Database, quick: Settings) -> None:
+def test_a_thread_of_500_comments_is_three_queries_and_reads_one_page_of_text(
+    database: Database, quick: Settings
+) -> None:
     article = ("article", make_article(database))
     users = [make_user(database, f"Reader {n:02d}") for n in range(10)]
     with database.write() as session:
@@ -601,7 +603,9 @@ def test_a_thread_of_500_comments_is_two_queries(database: Database, quick: Sett
             ids.append(comment.id)
     with counted_queries(database) as statements:
         view = thread(database, article, Reader(users[0]))
-    assert len(statements) == 2, statements
+    # The outline of all 500, the page's comments in full, the reader's votes.
+    assert len(statements) == 3, statements
+    assert [".html" in statement for statement in statements] == [False, True, False]
     # 167 top-level comments (every third), 50 a page, each with all its replies.
     assert (view["count"], view["pages"]) == (500, 4)
     assert [c["id"] for c in view["comments"]] == [i for i in ids if i % 3 == 1][:50]
