@@ -330,53 +330,30 @@ def build_follows_router(settings: Settings, database: Database, pages: Pages) -
                 raise HTTPException(404, f"no article with id {article_id}")
             return follows.reading_state(session, viewer.id, article_id)
 
-    @router.post(
-        "/api/articles/{article_id:int}/read",
-        response_model=ReadingOut,
-        responses=_ERRORS,
-        tags=TAGS,
-    )
-    async def api_read(request: Request, article_id: int) -> JSONResponse:
-        """Mark an article read, on every device signed in to the account."""
-        viewer = require_viewer(request)
-        check_write(request, viewer)
-        return JSONResponse(_mark(viewer, article_id, "read"))
+    def _mark_route(method: str, mark: str, action: str, summary: str) -> None:
+        async def route(request: Request, article_id: int) -> JSONResponse:
+            viewer = require_viewer(request)
+            check_write(request, viewer)
+            return JSONResponse(_mark(viewer, article_id, action))
 
-    @router.delete(
-        "/api/articles/{article_id:int}/read",
-        response_model=ReadingOut,
-        responses=_ERRORS,
-        tags=TAGS,
-    )
-    async def api_unread(request: Request, article_id: int) -> JSONResponse:
-        """Mark an article unread."""
-        viewer = require_viewer(request)
-        check_write(request, viewer)
-        return JSONResponse(_mark(viewer, article_id, "unread"))
+        router.add_api_route(
+            f"/api/articles/{{article_id:int}}/{mark}",
+            route,
+            methods=[method],
+            name=f"api_{action}",
+            description=summary,
+            response_model=ReadingOut,
+            responses=_ERRORS,
+            tags=TAGS,
+        )
 
-    @router.post(
-        "/api/articles/{article_id:int}/save",
-        response_model=ReadingOut,
-        responses=_ERRORS,
-        tags=TAGS,
-    )
-    async def api_save(request: Request, article_id: int) -> JSONResponse:
-        """Save an article for later (``/api/saved`` lists them)."""
-        viewer = require_viewer(request)
-        check_write(request, viewer)
-        return JSONResponse(_mark(viewer, article_id, "save"))
-
-    @router.delete(
-        "/api/articles/{article_id:int}/save",
-        response_model=ReadingOut,
-        responses=_ERRORS,
-        tags=TAGS,
-    )
-    async def api_unsave(request: Request, article_id: int) -> JSONResponse:
-        """Take an article off the saved list."""
-        viewer = require_viewer(request)
-        check_write(request, viewer)
-        return JSONResponse(_mark(viewer, article_id, "unsave"))
+    for method, mark, action, summary in (
+        ("POST", "read", "read", "Mark an article read, on every device signed in to the account."),
+        ("DELETE", "read", "unread", "Mark an article unread."),
+        ("POST", "save", "save", "Save an article for later (`/api/saved` lists them)."),
+        ("DELETE", "save", "unsave", "Take an article off the saved list."),
+    ):
+        _mark_route(method, mark, action, summary)
 
     @router.post("/articles/{article_id:int}/reading", include_in_schema=False)
     async def form_reading(
