@@ -114,6 +114,13 @@ def test_following_an_outlet_from_its_page_and_unfollowing_it(ada: Browser) -> N
     assert (item["mode"], item["kind"], item["name"]) == ("follow", "outlet", "Lantern Post")
     listing = parse(client.get("/following").text)
     assert text(one(listing, "//section[.//h2[@id='follows-title']]//li//a")) == "Lantern Post"
+    [item_li] = listing.xpath("//section[.//h2[@id='follows-title']]//li")
+    assert text(one(item_li, f".//*[{cls('follow-list__kind')}]")) == "Outlet"
+    undo = one(item_li, ".//form[@action='/unfollow']")
+    fields = {field.get("name"): field.get("value") for field in undo.xpath(".//input")}
+    assert fields["csrf_token"]
+    assert (fields["mode"], fields["target"]) == ("follow", "lantern-post")
+    assert text(one(undo, ".//button")) == "Unfollow Lantern Post"
 
     answer = ada.form(
         "/unfollow", mode="follow", kind="outlet", target="lantern-post", next="/following"
