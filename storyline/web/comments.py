@@ -40,7 +40,7 @@ from storyline.store.ai_cache import AnswerCache
 from storyline.store.schema import Comment
 from storyline.web.auth import Viewer, check_write, current_viewer, require_viewer, sign_in_url
 from storyline.web.rendering import Pages
-from storyline.web.schemas import Problem
+from storyline.web.schemas import problems
 
 T = TypeVar("T")
 TAGS: list[str | Enum] = ["comments"]
@@ -57,17 +57,16 @@ ThreadPage = Annotated[
         description="Page of the thread: 50 top-level comments a page, each with its replies.",
     ),
 ]
-ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": Problem, "description": description}
-    for status, description in {
+ERRORS = problems(
+    {
         400: "The comment is empty or too long, or the request is malformed.",
         401: "Not signed in: sign in, or send a personal API token.",
         403: "Not yours, suspended or banned, or the CSRF token is missing.",
         404: "No such article, story or comment (or not one you may see).",
         409: "Done already (a second report of one comment).",
         429: "Too many comments too fast; `Retry-After` says when to try again.",
-    }.items()
-}
+    }
+)
 _MAX_ID = 2**63 - 1
 # A form field longer than this is refused before the comment's own limit is checked.
 _MAX_FORM_CHARS = 100_000

@@ -48,12 +48,14 @@ from storyline.web.rendering import Pages
 
 MAX_LIMIT = 200
 _MAX_ID = 2**63 - 1
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"model": schemas.Problem, "description": "A target, mode or cursor that is wrong."},
-    401: {"model": schemas.Problem, "description": "Sign in, or send a personal API token."},
-    403: {"model": schemas.Problem, "description": "The CSRF token is missing or wrong."},
-    404: {"model": schemas.Problem, "description": "Nothing of yours has that id."},
-}
+_ERRORS = schemas.problems(
+    {
+        400: "A target, mode or cursor that is wrong.",
+        401: "Sign in, or send a personal API token.",
+        403: "The CSRF token is missing or wrong.",
+        404: "Nothing of yours has that id.",
+    }
+)
 TAGS: list[str | Enum] = ["reader"]
 
 

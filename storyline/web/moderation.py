@@ -34,7 +34,7 @@ from storyline.store.schema import ModerationAction
 from storyline.views import iso
 from storyline.web.auth import Viewer, check_write, local_path, require_moderator
 from storyline.web.rendering import Pages
-from storyline.web.schemas import Problem
+from storyline.web.schemas import problems
 
 TAGS: list[str | Enum] = ["moderation"]
 CommentAction = Literal["approve", "hide", "delete"]
@@ -59,15 +59,14 @@ _NOTICES = {
     "ban": "The reader is banned from posting.",
     "reinstate": "The reader may post again.",
 }
-ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": Problem, "description": description}
-    for status, description in {
+ERRORS = problems(
+    {
         400: "A reason is missing or too long, or the suspension is out of range.",
         401: "Not signed in: sign in, or send a personal API token.",
         403: "Not a moderator, the subject is an admin or yourself, or no CSRF token.",
         404: "No such comment or account.",
-    }.items()
-}
+    }
+)
 _MAX_ID = 2**63 - 1
 _MAX_FORM_CHARS = 10_000  # a longer reason is refused before the library's own limit
 

@@ -54,10 +54,12 @@ MAX_LIMIT = 500
 # Ids are 64-bit in the database; a longer number cannot name an article.
 _MAX_ID = 2**63 - 1
 
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: {"model": schemas.Problem, "description": "A malformed `after` cursor."},
-    404: {"model": schemas.Problem, "description": "Nothing has that id or slug."},
-}
+ERROR_RESPONSES = schemas.problems(
+    {
+        400: "A malformed `after` cursor.",
+        404: "Nothing has that id or slug.",
+    }
+)
 
 
 def build_router(settings: Settings, database: Database, pages: Pages, ai: AiService) -> APIRouter:

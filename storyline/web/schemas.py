@@ -7,6 +7,8 @@ test checks that the two agree, so the document cannot drift from what is served
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, Field
 
 
@@ -140,3 +142,12 @@ class Problem(BaseModel):
     """An error: ``detail`` says what was wrong in words a person can act on."""
 
     detail: str
+
+
+def problems(described: dict[int, str]) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for error statuses, each a :class:`Problem` with what it
+    means on these routes."""
+    return {
+        status: {"model": Problem, "description": description}
+        for status, description in described.items()
+    }
