@@ -116,7 +116,12 @@ def _cmd_create(args: argparse.Namespace, settings: Settings) -> int:
         try:
             with database.write() as session:
                 user = accounts.create_user(
-                    session, email=args.email, name=args.name, password=password, role=role
+                    session,
+                    email=args.email,
+                    name=args.name,
+                    password=password,
+                    role=role,
+                    settings=settings,
                 )
                 shown = _describe(user)
         except AccountError as error:

@@ -188,6 +188,20 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("session_days", "30", "int", "Days a sign-in lasts without being used."),
     Setting(
+        "password_hash_memory_kib",
+        "65536",
+        "int",
+        "Memory one argon2id password hash takes (KiB; at least 32). The default and "
+        "`STORYLINE_PASSWORD_HASH_TIME_COST`'s are RFC 9106's low-memory profile; lower both "
+        "only on a small machine. Stored hashes of another cost are redone at sign-in.",
+    ),
+    Setting(
+        "password_hash_time_cost",
+        "3",
+        "int",
+        "Passes one argon2id password hash makes over its memory (at least 1).",
+    ),
+    Setting(
         "sign_in_limit",
         "5",
         "int",
@@ -301,6 +315,8 @@ class Settings:
     base_url: str = ""
     registration: str = "open"
     session_days: int = 30
+    password_hash_memory_kib: int = 65_536
+    password_hash_time_cost: int = 3
     sign_in_limit: int = 5
     smtp_url: str = ""
     mail_from: str = "storyline@localhost"

@@ -17,6 +17,7 @@ from storyline.readers.accounts import AccountError
 from storyline.settings import Settings
 from storyline.store import Database
 from storyline.store.schema import User
+from tests.conftest import QUICK_HASH, QUICK_HASHING
 
 SITE = "https://news.example.org"
 PASSWORD = "amber tide compass"
@@ -28,6 +29,8 @@ def env(database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("STORYLINE_HOME", str(tmp_path / "cli-home"))
     monkeypatch.setenv("STORYLINE_DATABASE_URL", database.url)
     monkeypatch.setenv("STORYLINE_BASE_URL", SITE)
+    for name, value in QUICK_HASHING.items():
+        monkeypatch.setenv(name, value)
     return database
 
 
@@ -108,8 +111,20 @@ def test_list_and_set_role(
     assert main(["users", "list"]) == 0
     assert "No accounts yet" in capsys.readouterr().out
     with env.write() as session:
-        accounts.create_user(session, email="ana@example.org", name="Ana Brisk", password=PASSWORD)
-        accounts.create_user(session, email="ben@example.org", name="Ben Corr", password=PASSWORD)
+        accounts.create_user(
+            session,
+            email="ana@example.org",
+            name="Ana Brisk",
+            password=PASSWORD,
+            settings=QUICK_HASH,
+        )
+        accounts.create_user(
+            session,
+            email="ben@example.org",
+            name="Ben Corr",
+            password=PASSWORD,
+            settings=QUICK_HASH,
+        )
     assert main(["users", "set-role", "ANA@example.org", "moderator"]) == 0
     assert "Ana Brisk <ana@example.org>, moderator" in capsys.readouterr().out
     assert main(["users", "set-role", "nobody@example.org", "admin"]) == 1
@@ -169,13 +184,19 @@ def test_a_reset_link_for_operators_without_mail(
     env: Database, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with env.write() as session:
-        accounts.create_user(session, email="ana@example.org", name="Ana Brisk", password=PASSWORD)
+        accounts.create_user(
+            session,
+            email="ana@example.org",
+            name="Ana Brisk",
+            password=PASSWORD,
+            settings=QUICK_HASH,
+        )
     assert main(["users", "reset-link", "ana@example.org"]) == 0
     link = capsys.readouterr().out.strip()
     assert link.startswith(f"{SITE}/reset/")
     token = link.rsplit("/", 1)[1]
     with env.write() as session:
-        user = accounts.use_reset(session, token, "a brand new secret")
+        user = accounts.use_reset(session, token, "a brand new secret", settings=QUICK_HASH)
         assert user.email == "ana@example.org"
     assert main(["users", "reset-link", "nobody@example.org"]) == 1
 

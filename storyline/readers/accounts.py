@@ -1,11 +1,11 @@
 """Accounts: passwords, sessions, API tokens, password resets, invitations, throttling.
 
-Passwords are hashed with argon2id (argon2-cffi's defaults, RFC 9106's low-memory
-profile) and rehashed on sign-in when those parameters change. Every secret handed to a
-browser or a script (a session cookie, an API token, a reset link, an invitation code) is
-32 random bytes; the database keeps only its sha256, so a copy of the database lets
-nobody in. Sessions live in the database, so signing out (or out everywhere) takes effect
-at once in every process.
+Passwords are hashed with argon2id at the cost the settings name (by default argon2-cffi's
+defaults, RFC 9106's low-memory profile: 64 MiB, 3 passes, 4 lanes) and rehashed on sign-in
+when a stored hash was made at another cost. Every secret handed to a browser or a script
+(a session cookie, an API token, a reset link, an invitation code) is 32 random bytes; the
+database keeps only its sha256, so a copy of the database lets nobody in. Sessions live in
+the database, so signing out (or out everywhere) takes effect at once in every process.
 
 Failed sign-ins are counted per account and per address in ``sign_in_failures``, a table
 every process shares; past the limit, sign-in waits until the oldest failure in the window
@@ -15,6 +15,7 @@ ages out, whether the password is right or not, so guessing gains nothing.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import secrets
 import unicodedata
@@ -28,7 +29,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from storyline.settings import Settings
+from storyline.settings import Settings, SettingsError
 from storyline.store.schema import (
     ApiToken,
     Comment,
@@ -57,9 +58,36 @@ RESET_LIFETIME = timedelta(hours=1)
 # A session's last use is written at most this often: a page view must not be a write.
 SEEN_EVERY = timedelta(minutes=10)
 
-_hasher = PasswordHasher()
-# Hashed once, so that signing in as nobody takes as long as signing in as somebody.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+HASH_LANES = 4  # argon2 parallelism, as in RFC 9106's profiles
+
+
+@dataclass(frozen=True)
+class _Hashing:
+    hasher: PasswordHasher
+    # Hashed once per cost, so that signing in as nobody takes as long as signing in as
+    # somebody.
+    dummy: str
+
+
+@functools.cache
+def _hashing_at(memory_kib: int, time_cost: int) -> _Hashing:
+    if memory_kib < 8 * HASH_LANES or time_cost < 1:
+        raise SettingsError(
+            f"STORYLINE_PASSWORD_HASH_MEMORY_KIB={memory_kib} and "
+            f"STORYLINE_PASSWORD_HASH_TIME_COST={time_cost}: argon2 needs at least "
+            f"{8 * HASH_LANES} KiB and 1 pass"
+        )
+    hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=HASH_LANES)
+    return _Hashing(hasher, hasher.hash(secrets.token_urlsafe(16)))
+
+
+_DEFAULT_COST = Settings()
+
+
+def _hashing(settings: Settings | None) -> _Hashing:
+    """The hasher at the cost ``settings`` name (None: the default cost), made once per cost."""
+    chosen = settings or _DEFAULT_COST
+    return _hashing_at(chosen.password_hash_memory_kib, chosen.password_hash_time_cost)
 
 
 class AccountError(ValueError):
@@ -116,8 +144,9 @@ def check_password_rules(password: str, email: str = "") -> None:
         raise AccountError("Choose a password that is not your email address.")
 
 
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+def hash_password(password: str, settings: Settings | None = None) -> str:
+    """The argon2id hash of ``password`` at the cost ``settings`` name (None: the default)."""
+    return _hashing(settings).hasher.hash(password)
 
 
 def create_user(
@@ -128,8 +157,10 @@ def create_user(
     password: str,
     role: str = "reader",
     now: datetime | None = None,
+    settings: Settings | None = None,
 ) -> User:
-    """A new account. Raises :class:`AccountError` when a field is invalid or taken."""
+    """A new account. Raises :class:`AccountError` when a field is invalid or taken.
+    ``settings`` names the password hash's cost (None: the default cost)."""
     if role not in ROLES:
         raise AccountError(f"Unknown role {role!r}: one of {', '.join(ROLES)}.")
     address = normalize_email(email)
@@ -144,7 +175,7 @@ def create_user(
         email=address,
         name=shown,
         name_key=key,
-        password_hash=hash_password(password),
+        password_hash=hash_password(password, settings),
         role=role,
         status="active",
         preferences={},
@@ -195,7 +226,9 @@ def register(
         row = session.get(Invite, digest(invite or ""), with_for_update=True)
         if row is None or row.used_at is not None:
             raise AccountError("Sign-up here is by invitation: that code is not valid.")
-    user = create_user(session, email=email, name=name, password=password, now=moment)
+    user = create_user(
+        session, email=email, name=name, password=password, now=moment, settings=settings
+    )
     if row is not None:
         row.used_by_id, row.used_at = user.id, moment
     return user
@@ -273,28 +306,32 @@ def _checked(
     wait = _throttle_wait(session, keys, limits, now)
     if wait:
         raise SignInThrottled(wait)
-    if user is None or len(password) > MAX_PASSWORD or not _verify(user, password):
+    if user is None or len(password) > MAX_PASSWORD or not _verify(user, password, settings):
         if user is None:
-            _verify_nobody(password)
+            _verify_nobody(password, settings)
         for key in keys:
             session.add(SignInFailure(key=key, at=now))
         raise AccountError("That email and password do not match an account.")
     session.execute(delete(SignInFailure).where(SignInFailure.key == keys[0]))
 
 
-def _verify(user: User, password: str) -> bool:
+def _verify(user: User, password: str, settings: Settings | None) -> bool:
+    # A hash carries its own parameters, so any cost verifies; one made at another cost
+    # than the settings name is replaced by one at that cost.
+    hasher = _hashing(settings).hasher
     try:
-        _hasher.verify(user.password_hash, password)
+        hasher.verify(user.password_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hasher.hash(password)
     return True
 
 
-def _verify_nobody(password: str) -> None:
+def _verify_nobody(password: str, settings: Settings | None) -> None:
+    hashing = _hashing(settings)
     with contextlib.suppress(VerificationError):
-        _hasher.verify(_DUMMY_HASH, password[:MAX_PASSWORD])
+        hashing.hasher.verify(hashing.dummy, password[:MAX_PASSWORD])
 
 
 def _throttle_wait(session: Session, keys: list[str], limits: list[int], now: datetime) -> int:
@@ -321,19 +358,31 @@ def forget_old_failures(session: Session, now: datetime) -> int:
 
 
 def change_password(
-    session: Session, user: User, *, current: str, new: str, now: datetime | None = None
+    session: Session,
+    user: User,
+    *,
+    current: str,
+    new: str,
+    now: datetime | None = None,
+    settings: Settings | None = None,
 ) -> None:
-    if not _verify(user, current):
+    if not _verify(user, current, settings):
         raise AccountError("The current password is not right.")
-    set_password(session, user, new, now=now)
+    set_password(session, user, new, now=now, settings=settings)
 
 
 def set_password(
-    session: Session, user: User, password: str, *, now: datetime | None = None
+    session: Session,
+    user: User,
+    password: str,
+    *,
+    now: datetime | None = None,
+    settings: Settings | None = None,
 ) -> None:
-    """Set a new password and sign every session out (the caller starts a new one)."""
+    """Set a new password and sign every session out (the caller starts a new one);
+    ``settings`` names the hash's cost (None: the default cost)."""
     check_password_rules(password, user.email)
-    user.password_hash = hash_password(password)
+    user.password_hash = hash_password(password, settings)
     user.password_changed_at = now or datetime.now(UTC)
     end_all_sessions(session, user.id)
 
@@ -512,7 +561,13 @@ def reset_is_valid(session: Session, token: str, now: datetime | None = None) ->
     return row is not None and row.used_at is None and row.expires_at > moment
 
 
-def use_reset(session: Session, token: str, password: str, now: datetime | None = None) -> User:
+def use_reset(
+    session: Session,
+    token: str,
+    password: str,
+    now: datetime | None = None,
+    settings: Settings | None = None,
+) -> User:
     """Set the password a valid reset link allows; the link is spent, sessions end."""
     moment = now or datetime.now(UTC)
     row = session.get(PasswordReset, digest(token), with_for_update=True) if token else None
@@ -521,7 +576,7 @@ def use_reset(session: Session, token: str, password: str, now: datetime | None 
     user = session.get(User, row.user_id)
     if user is None:
         raise AccountError("That reset link has expired or was used; ask for a new one.")
-    set_password(session, user, password, now=moment)
+    set_password(session, user, password, now=moment, settings=settings)
     row.used_at = moment
     return user
 

@@ -357,7 +357,7 @@ class AccountOperations:
             raise _refusal(error) from error
 
         def change(session: Session, user: User) -> str | None:
-            accounts.set_password(session, user, new)
+            accounts.set_password(session, user, new, settings=self.settings)
             return None if viewer.session_id is None else self._start(session, request, user)
 
         return self._confirmed(request, viewer, current, change)
@@ -444,7 +444,7 @@ class AccountOperations:
             raise HTTPException(410, EXPIRED)
         try:
             with self.database.write() as session:
-                user = accounts.use_reset(session, token, password)
+                user = accounts.use_reset(session, token, password, settings=self.settings)
                 return account_view(user, 0), self._start(session, request, user)
         except AccountError as error:
             raise _refusal(error) from error

@@ -26,7 +26,7 @@ from storyline.store import Database
 from storyline.store.ai_cache import AnswerCache
 from storyline.stories.digest_types import DigestArticle
 from storyline.stories.embeddings import Embedder
-from tests.support.llm_server import MODEL_ALIAS, ChatStub, served_chat_stub, served_llm
+from tests.support.llm_server import MODEL_ALIAS, ChatStub, served_chat_stub
 
 FERRY = """The ferry Marisol ran aground off the island of Tarn Ness on Sunday evening with 212 \
 passengers on board, the coastguard said.
@@ -305,12 +305,6 @@ def test_the_daily_token_budget(engines: Engines, stub: ChatStub) -> None:
     unlimited = engines(stub.url, llm_daily_tokens=0)
     unlimited.ask("Who was the captain?", [ARTICLE])
     assert engine.cache.tokens_today() > 80 + 200
-
-
-@pytest.fixture(scope="module")
-def smollm2() -> Iterator[str]:
-    with served_llm() as url:
-        yield url
 
 
 @pytest.mark.slow

@@ -7,31 +7,107 @@ import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from storyline.readers import accounts
 from storyline.readers.accounts import AccountError, SignInThrottled
-from storyline.settings import Settings
+from storyline.settings import Settings, SettingsError, load_settings
 from storyline.store import Database
 from storyline.store.schema import Comment, CommentVote, User
+from tests.conftest import QUICK_HASH
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 PASSWORD = "correct horse battery"
 
 
-def _user(database: Database, email: str = "ines@example.org", name: str = "Ines Marr") -> int:
+def _user(
+    database: Database,
+    email: str = "ines@example.org",
+    name: str = "Ines Marr",
+    settings: Settings | None = QUICK_HASH,
+) -> int:
     with database.write() as session:
-        return accounts.create_user(session, email=email, name=name, password=PASSWORD, now=NOW).id
+        user = accounts.create_user(
+            session, email=email, name=name, password=PASSWORD, now=NOW, settings=settings
+        )
+        return user.id
 
 
-def test_password_is_stored_as_argon2id_and_verified(database: Database) -> None:
-    user_id = _user(database)
+def _stored_hash(database: Database, user_id: int) -> str:
+    with database.read() as session:
+        user = session.get(User, user_id)
+        assert user is not None
+        return user.password_hash
+
+
+def _sign_in(database: Database, settings: Settings) -> None:
+    with database.write() as session:
+        accounts.authenticate(
+            session, settings, email="ines@example.org", password=PASSWORD, address=None
+        )
+
+
+def test_password_is_stored_as_argon2id_at_rfc_9106s_low_memory_profile(
+    database: Database,
+) -> None:
+    # The defaults are the strong cost (the suite's own settings use the lowest one).
+    default = load_settings(environ={})
+    assert (default.password_hash_memory_kib, default.password_hash_time_cost) == (65_536, 3)
+    assert default == Settings()
+    user_id = _user(database, settings=default)
     with database.read() as session:
         stored = session.get(User, user_id)
         assert stored is not None
-        assert stored.password_hash.startswith("$argon2id$")
+        assert stored.password_hash.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
         assert PASSWORD not in stored.password_hash
         assert stored.email == "ines@example.org"
+    # Without settings, the default cost too.
+    with database.write() as session:
+        user = accounts.create_user(
+            session, email="other@example.org", name="Other Name", password=PASSWORD
+        )
+        assert user.password_hash.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+
+
+def test_a_hash_of_another_cost_verifies_and_is_redone_at_the_cost_in_force(
+    database: Database, settings: Settings
+) -> None:
+    default = Settings()
+    user_id = _user(database, settings=default)
+    strong = _stored_hash(database, user_id)
+    _sign_in(database, settings)  # the suite's settings: the lowest cost
+    assert _stored_hash(database, user_id).startswith("$argon2id$v=19$m=32,t=1,p=4$")
+    _sign_in(database, default)
+    again = _stored_hash(database, user_id)
+    assert again.startswith("$argon2id$v=19$m=65536,t=3,p=4$") and again != strong
+    # A hash made before the cost was a setting (argon2-cffi's defaults) is already at
+    # the default cost: it verifies and is kept as it is.
+    with database.write() as session:
+        user = session.get(User, user_id)
+        assert user is not None
+        user.password_hash = PasswordHasher().hash(PASSWORD)
+    before = _stored_hash(database, user_id)
+    _sign_in(database, default)
+    assert _stored_hash(database, user_id) == before
+    # A wrong password is refused whatever the cost of the stored hash.
+    with database.write() as session, pytest.raises(AccountError, match="do not match"):
+        accounts.authenticate(
+            session, settings, email="ines@example.org", password="wrong guess!", address=None
+        )
+    assert _stored_hash(database, user_id) == before
+
+
+def test_a_cost_argon2_cannot_take_is_a_settings_error(database: Database) -> None:
+    for memory, passes in (("16", "1"), ("65536", "0")):
+        cheap = load_settings(
+            environ={
+                "STORYLINE_PASSWORD_HASH_MEMORY_KIB": memory,
+                "STORYLINE_PASSWORD_HASH_TIME_COST": passes,
+            }
+        )
+        with pytest.raises(SettingsError, match="argon2 needs"):
+            accounts.hash_password(PASSWORD, cheap)
 
 
 @pytest.mark.parametrize(
@@ -183,11 +259,15 @@ def test_changing_the_password_ends_every_session(database: Database, settings: 
         assert user is not None
         token = accounts.start_session(session, user, settings, now=NOW)
         with pytest.raises(AccountError, match="current password"):
-            accounts.change_password(session, user, current="wrong", new="another long secret")
+            accounts.change_password(
+                session, user, current="wrong", new="another long secret", settings=settings
+            )
     with database.write() as session:
         user = session.get(User, user_id)
         assert user is not None
-        accounts.change_password(session, user, current=PASSWORD, new="another long secret")
+        accounts.change_password(
+            session, user, current=PASSWORD, new="another long secret", settings=settings
+        )
     with database.read() as session:
         assert accounts.session_user(session, token, NOW) is None
     with database.write() as session:
@@ -218,7 +298,7 @@ def test_api_tokens_are_shown_once_and_revocable(database: Database) -> None:
         assert accounts.token_user(session, secret) is None
 
 
-def test_a_reset_link_works_once_and_expires(database: Database) -> None:
+def test_a_reset_link_works_once_and_expires(database: Database, settings: Settings) -> None:
     user_id = _user(database)
     with database.write() as session:
         user = session.get(User, user_id)
@@ -226,13 +306,15 @@ def test_a_reset_link_works_once_and_expires(database: Database) -> None:
         stale = accounts.create_reset(session, user, now=NOW)
         token = accounts.create_reset(session, user, now=NOW)  # a newer link voids the first
     with database.write() as session, pytest.raises(AccountError, match="expired or was used"):
-        accounts.use_reset(session, stale, "brand new password", now=NOW)
+        accounts.use_reset(session, stale, "brand new password", now=NOW, settings=settings)
+    later = NOW + timedelta(hours=2)
     with database.write() as session, pytest.raises(AccountError, match="expired"):
-        accounts.use_reset(session, token, "brand new password", now=NOW + timedelta(hours=2))
+        accounts.use_reset(session, token, "brand new password", now=later, settings=settings)
     with database.write() as session:
-        assert accounts.use_reset(session, token, "brand new password", now=NOW).id == user_id
+        user = accounts.use_reset(session, token, "brand new password", now=NOW, settings=settings)
+        assert user.id == user_id
     with database.write() as session, pytest.raises(AccountError):
-        accounts.use_reset(session, token, "yet another password", now=NOW)
+        accounts.use_reset(session, token, "yet another password", now=NOW, settings=settings)
 
 
 def test_registration_modes(database: Database, settings: Settings) -> None:

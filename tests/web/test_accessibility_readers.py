@@ -42,12 +42,21 @@ def pages(
             name="Mara Velde",
             password="long moderator secret",
             role="moderator",
+            settings=settings,
         )
         other = accounts.create_user(
-            session, email="ivo@example.org", name="Ivo Salt", password="long reader secret"
+            session,
+            email="ivo@example.org",
+            name="Ivo Salt",
+            password="long reader secret",
+            settings=settings,
         )
         third = accounts.create_user(
-            session, email="tove@example.org", name="Tove Lind", password="long reader secret"
+            session,
+            email="tove@example.org",
+            name="Tove Lind",
+            password="long reader secret",
+            settings=settings,
         )
         mod_token = accounts.start_session(session, mod, settings)
         other_token = accounts.start_session(session, other, settings)

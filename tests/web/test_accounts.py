@@ -26,6 +26,7 @@ from storyline.web import create_app
 from storyline.web.account_api import AccountOut, SessionOut, TokenOut
 from storyline.web.auth import SESSION_COOKIE
 from storyline.web.csrf import COOKIE as CSRF_COOKIE
+from tests.conftest import QUICK_HASH
 from tests.support.smtp_server import served_smtp
 from tests.web.html import find, one, parse, text
 
@@ -43,7 +44,9 @@ def make_user(
     database: Database, email: str = EMAIL, name: str = NAME, role: str = "reader"
 ) -> int:
     with database.write() as session:
-        user = accounts.create_user(session, email=email, name=name, password=PASSWORD, role=role)
+        user = accounts.create_user(
+            session, email=email, name=name, password=PASSWORD, role=role, settings=QUICK_HASH
+        )
         return user.id
 
 
@@ -123,7 +126,11 @@ def test_sign_up_signs_in_and_tells_the_first_account_how_to_become_admin(
     assert user is not None and user.name == NAME and user.role == "reader"
     with database.write() as session:  # only the first account is told
         second = accounts.create_user(
-            session, email="second@example.org", name="Second Reader", password=PASSWORD
+            session,
+            email="second@example.org",
+            name="Second Reader",
+            password=PASSWORD,
+            settings=settings,
         )
         second_token = accounts.start_session(session, second, settings)
     first_token = empty_client.cookies.get(SESSION_COOKIE)

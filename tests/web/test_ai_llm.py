@@ -18,7 +18,7 @@ import pytest
 from storyline.ingest import import_paths
 from storyline.settings import load_settings
 from storyline.store import Database
-from tests.support.llm_server import MODEL_ALIAS, served_llm
+from tests.support.llm_server import MODEL_ALIAS
 from tests.web.html import cls, find, parse
 
 with warnings.catch_warnings():
@@ -67,12 +67,6 @@ def test_an_unreachable_endpoint_leaves_the_offline_engine_to_answer(down: TestC
     page = parse(down.get("/articles/2").text)
     notices = find(page, f"//section[{cls('ai')}]//*[{cls('ai__notice')}]")
     assert notices and "The LLM could not be used" in "".join(notices[0].itertext())
-
-
-@pytest.fixture(scope="module")
-def smollm2() -> Iterator[str]:
-    with served_llm() as url:
-        yield url
 
 
 @pytest.mark.slow

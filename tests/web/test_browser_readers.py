@@ -209,7 +209,13 @@ def _report(browser: Browser, site: Site, comment_id: int) -> None:
     """A second reader, made by the account code and signed in through the form,
     reports Ada's comment."""
     with site.database.write() as session:
-        create_user(session, email="boris@readers.example", name="Boris Tallow", password=PASSWORD)
+        create_user(
+            session,
+            email="boris@readers.example",
+            name="Boris Tallow",
+            password=PASSWORD,
+            settings=site.settings,
+        )
     context = browser.new_context(viewport=DESKTOP)
     page = _sign_in(context, site.url, "boris@readers.example", "/articles/1")
     comment = page.locator(f"#comment-{comment_id}")
@@ -231,6 +237,7 @@ def _hide_from_the_queue(browser: Browser, site: Site, comment_id: int, reason: 
             name="Mira Kestel",
             password=PASSWORD,
             role="moderator",
+            settings=site.settings,
         )
     context = browser.new_context(viewport=DESKTOP)
     page = _sign_in(context, site.url, "mira@readers.example", "/moderation")

@@ -10,6 +10,7 @@ import pytest
 
 from storyline.settings import load_settings
 from storyline.store import Database
+from tests.conftest import QUICK_HASH
 from tests.crawl.conftest import CRAWL_ENV
 from tests.crawl.site import NewsSite
 from tests.support.fixture_server import FixtureServer
@@ -132,9 +133,14 @@ def test_once_an_admin_exists_only_admins_change_feeds(
             name="Site Admin",
             password="long admin secret",
             role="admin",
+            settings=QUICK_HASH,
         )
         reader = accounts.create_user(
-            session, email="reader@example.org", name="A Reader", password="long reader secret"
+            session,
+            email="reader@example.org",
+            name="A Reader",
+            password="long reader secret",
+            settings=QUICK_HASH,
         )
         _, admin_token = accounts.create_api_token(session, admin, "ops script")
         _, reader_token = accounts.create_api_token(session, reader, "reader app")

@@ -18,7 +18,11 @@ from tests.web.conftest import TestClient
 def _reader(database: Database, settings: Settings) -> tuple[int, str, str]:
     with database.write() as session:
         user = accounts.create_user(
-            session, email="nils@example.org", name="Nils Aberg", password="long enough secret"
+            session,
+            email="nils@example.org",
+            name="Nils Aberg",
+            password="long enough secret",
+            settings=settings,
         )
         token = accounts.start_session(session, user, settings)
         _, api_token = accounts.create_api_token(session, user, "phone app")
