@@ -189,6 +189,7 @@ def _build(home: Path, comments: int, seed: int) -> tuple[int, int, list[str], s
                     name=f"Bench Reader {n}",
                     password="bench reader password",
                     now=now - timedelta(days=60),
+                    settings=settings,
                 )
                 for n in range(READERS)
             ]

@@ -15,7 +15,6 @@ never attaches that header to a cross-site request by itself.
 
 from __future__ import annotations
 
-import hmac
 import logging
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -39,7 +38,7 @@ from storyline.settings import Settings
 from storyline.store import Database
 from storyline.store.schema import ApiToken, Notification, User
 from storyline.web.csrf import COOKIE as CSRF_COOKIE
-from storyline.web.csrf import check_form, check_origin, new_csrf_token
+from storyline.web.csrf import check_form, check_origin, new_csrf_token, same_token
 
 SESSION_COOKIE = "storyline_session"
 CSRF_HEADER = "x-csrf-token"
@@ -119,9 +118,13 @@ def require_viewer(request: Request) -> Viewer:
 
 
 def require_moderator(request: Request) -> Viewer:
+    """A moderator (or admin) in good standing: one who is suspended or banned has no
+    more say over others' comments than over their own."""
     viewer = require_viewer(request)
     if not viewer.is_moderator:
         raise HTTPException(403, "only moderators may do that")
+    if viewer.sanction() is not None:
+        raise HTTPException(403, "a suspended or banned moderator cannot moderate")
     return viewer
 
 
@@ -154,9 +157,7 @@ def check_write(request: Request, viewer: Viewer | None, form_token: str | None 
     if viewer is not None and viewer.session_id is None:
         return  # a bearer token: no browser sends it by itself
     check_origin(request)
-    expected = request.cookies.get(CSRF_COOKIE)
-    sent = request.headers.get(CSRF_HEADER)
-    if not expected or not sent or not hmac.compare_digest(expected, sent):
+    if not same_token(request.cookies.get(CSRF_COOKIE), request.headers.get(CSRF_HEADER)):
         raise HTTPException(
             403, "send this browser's CSRF token in an X-CSRF-Token header, or use an API token"
         )
@@ -210,7 +211,8 @@ class ReaderContext:
         secure = "; Secure" if scope.get("scheme") == "https" else ""
         cookies_to_set = []
         if new_csrf:
-            cookies_to_set.append(f"{CSRF_COOKIE}={new_csrf}; HttpOnly; Path=/; SameSite=strict")
+            # Lax, for the reason given in storyline.web.csrf.remember.
+            cookies_to_set.append(f"{CSRF_COOKIE}={new_csrf}; HttpOnly; Path=/; SameSite=lax")
         renewed = state.get("renew_session")
         if renewed:  # the server-side session was extended: so is the cookie
             max_age = self.settings.session_days * 24 * 3600

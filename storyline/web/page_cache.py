@@ -10,7 +10,7 @@ Three rules keep it both fresh and quick under load:
 
 - **One build at a time per page** (single flight): when many readers ask for a page
   that is not kept, one request builds it and the others wait for that build instead of
-  each building their own.
+  each building their own; they get its page, or its error.
 - **Stale while revalidating**: a page that has expired, or that a change has made stale
   (:meth:`PageCache.mark_stale`), is rebuilt by the first request that finds it so; the
   requests that arrive while that build runs get the stale copy at once. A stale copy is
@@ -32,6 +32,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import NamedTuple
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 
@@ -49,9 +50,11 @@ class _Kept(NamedTuple):
     page: str
 
 
-def page_key(request: Request) -> str:
-    """The path and query of a page: what its kept copy is filed by."""
-    query = request.url.query
+def page_key(request: Request, **choices: object) -> str:
+    """What a page's kept copy is filed by: its path and the choices that shape it (the
+    route's parsed parameters), never the raw query, so that made-up parameters
+    (``?x=1``, ``?x=2``…) neither fill the cache with copies nor get past it."""
+    query = urlencode({name: value for name, value in choices.items() if value is not None})
     return f"{request.url.path}?{query}" if query else request.url.path
 
 
@@ -69,21 +72,26 @@ class PageCache:
 
     async def serve(self, url: str, build: Build) -> str:
         """The page at ``url``: kept and fresh, else stale while another request rebuilds
-        it, else from the build already under way, else built (by ``build``) and kept."""
+        it, else from the build already under way (its page, or its error: a missing
+        article is missing for everyone waiting), else built (by ``build``) and kept."""
         if self.seconds <= 0:
             return await build()
-        kept, fresh = self._look_up(url)
-        if kept is not None and fresh:
-            return kept.page
-        flight = self._building.get(url)
-        if flight is not None:
+        while True:
+            kept, fresh = self._look_up(url)
+            if kept is not None and fresh:
+                return kept.page
+            flight = self._building.get(url)
+            if flight is None:
+                return await self._build(url, build)
             if kept is not None:
                 return kept.page
-            await asyncio.wait({flight})
-            if not flight.cancelled() and flight.exception() is None:
-                return flight.result()
-            # That build failed; this request tries again on its own.
-        return await self._build(url, build)
+            try:
+                # Shielded: a waiter that goes away must not cancel the others' build.
+                return await asyncio.shield(flight)
+            except asyncio.CancelledError:
+                if not flight.cancelled():
+                    raise  # this request itself was cancelled
+                # The request that was building went away; the next one builds.
 
     def mark_stale(self) -> None:
         """Something every page may show has changed: each kept page is rebuilt by the
@@ -114,12 +122,16 @@ class PageCache:
         began = _clock()
         try:
             page = await build()
+        except asyncio.CancelledError:
+            flight.cancel()
+            raise
         except BaseException as error:
             flight.set_exception(error)
-            flight.exception()  # seen here: waiters retry, and asyncio need not warn
+            flight.exception()  # marked seen: asyncio need not warn when nobody waited
             raise
         finally:
-            del self._building[url]
+            if self._building.get(url) is flight:
+                del self._building[url]
         with self._lock:
             self._pages[url] = _Kept(began, generation, page)
             self._pages.move_to_end(url)

@@ -136,7 +136,8 @@ def build_router(settings: Settings, database: Database, pages: Pages, ai: AiSer
             panel = await panel_for(ai, "article", article_id, ask)
             return await run_in_threadpool(_article_html, detail, hl, panel, sort, page)
 
-        return HTMLResponse(await pages.kept(page_key(request), build))
+        url = page_key(request, ask=ask, hl=hl, sort=sort, page=page)
+        return HTMLResponse(await pages.kept(url, build))
 
     def _article_html(
         detail: dict[str, Any], hl: str | None, panel: Any, sort: str, page: int

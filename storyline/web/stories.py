@@ -90,7 +90,8 @@ def build_stories_router(
             return await run_in_threadpool(_story_html, view, panel, sort, page)
 
         try:
-            return HTMLResponse(await pages.kept(page_key(request), build))
+            url = page_key(request, ask=ask, sort=sort, page=page)
+            return HTMLResponse(await pages.kept(url, build))
         except _Moved as moved:
             return RedirectResponse(moved.url, status_code=301)
 
