@@ -27,7 +27,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from enum import Enum
 from typing import Annotated, Any, Literal
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -42,7 +42,7 @@ from storyline.readers.accounts import new_secret
 from storyline.settings import Settings
 from storyline.store import Database, ListCursor
 from storyline.store.schema import User
-from storyline.web import schemas
+from storyline.web import notices, schemas
 from storyline.web.auth import Viewer, check_write, current_viewer, local_path, require_viewer
 from storyline.web.rendering import Pages
 
@@ -127,9 +127,9 @@ def build_follows_router(settings: Settings, database: Database, pages: Pages) -
 
     pages.environment.globals.update(follow_state=follow_state, reading_state=reading_state)
 
-    def _page(request: Request, template: str, **context: Any) -> HTMLResponse:
-        message = request.query_params.get("message")
-        return HTMLResponse(pages.render(template, message=message, **context))
+    def _page(request: Request, template: str, **context: Any) -> Response:
+        page = pages.render(template, message=notices.take(request), **context)
+        return notices.shown(request, HTMLResponse(page))
 
     # --- For you ---------------------------------------------------------------------------
 
@@ -152,7 +152,7 @@ def build_follows_router(settings: Settings, database: Database, pages: Pages) -
         request: Request,
         offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
         unread: bool = False,
-    ) -> HTMLResponse:
+    ) -> Response:
         view = await run_in_threadpool(_for_you, require_viewer(request), offset, unread)
         return _page(request, "for_you.html", feed=view)
 
@@ -221,7 +221,7 @@ def build_follows_router(settings: Settings, database: Database, pages: Pages) -
         check_write(request, viewer, csrf_token)
         _new_secret(viewer)
         message = "Your feed has a new address; the old one no longer works."
-        return _back(next, "/for-you", message)
+        return _back(request, next, "/for-you", message)
 
     @router.post(
         "/api/account/feed-secret", response_model=FeedSecretOut, responses=_ERRORS, tags=TAGS
@@ -249,7 +249,7 @@ def build_follows_router(settings: Settings, database: Database, pages: Pages) -
         return item.to_json()
 
     @router.get("/following", response_class=HTMLResponse, include_in_schema=False)
-    async def following_page(request: Request) -> HTMLResponse:
+    async def following_page(request: Request) -> Response:
         items = _follows(require_viewer(request))
         return _page(
             request,
@@ -304,9 +304,9 @@ def build_follows_router(settings: Settings, database: Database, pages: Pages) -
         try:
             item = _follow(viewer, mode, kind, target)
         except HTTPException as error:
-            return _back("/following", "/following", f"Not done: {error.detail}")
+            return _back(request, "/following", "/following", f"Not done: {error.detail}")
         verb = "You follow" if mode == "follow" else "You muted"
-        return _back(next, "/following", f"{verb} {item['name']}.")
+        return _back(request, next, "/following", f"{verb} {item['name']}.")
 
     @router.post("/unfollow", include_in_schema=False)
     async def form_unfollow(
@@ -322,7 +322,7 @@ def build_follows_router(settings: Settings, database: Database, pages: Pages) -
         with database.write() as session:
             follows.unfollow(session, viewer.id, kind, target, mode=mode)
         done = "No longer followed." if mode == "follow" else "No longer muted."
-        return _back(next, "/following", done)
+        return _back(request, next, "/following", done)
 
     # --- Reading marks ---------------------------------------------------------------------
 
@@ -368,7 +368,7 @@ def build_follows_router(settings: Settings, database: Database, pages: Pages) -
         viewer = require_viewer(request)
         check_write(request, viewer, csrf_token)
         _mark(viewer, article_id, action)
-        return _back(next, "/saved", None)
+        return _back(request, next, "/saved", None)
 
     def _saved(viewer: Viewer, limit: int, after: str | None) -> tuple[list[Any], str | None]:
         try:
@@ -380,7 +380,7 @@ def build_follows_router(settings: Settings, database: Database, pages: Pages) -
         return items, more.encode() if more else None
 
     @router.get("/saved", response_class=HTMLResponse, include_in_schema=False)
-    async def saved_page(request: Request, after: str | None = None) -> HTMLResponse:
+    async def saved_page(request: Request, after: str | None = None) -> Response:
         items, more = _saved(require_viewer(request), page_size, after)
         next_url = f"/saved?after={quote(more)}" if more else None
         return _page(
@@ -431,7 +431,7 @@ def build_follows_router(settings: Settings, database: Database, pages: Pages) -
     @router.get("/notifications", response_class=HTMLResponse, include_in_schema=False)
     async def notifications_page(
         request: Request, before: Annotated[int | None, Query(ge=1, le=_MAX_ID)] = None
-    ) -> HTMLResponse:
+    ) -> Response:
         view = _notifications(require_viewer(request), page_size, before)
         return _page(
             request,
@@ -485,7 +485,7 @@ def build_follows_router(settings: Settings, database: Database, pages: Pages) -
         check_write(request, viewer, csrf_token)
         result = _mark_notifications(viewer, None if id is None else [id])
         message = None if id is not None else f"{result['marked']} marked read."
-        return _back(next, "/notifications", message)
+        return _back(request, next, "/notifications", message)
 
     return router
 
@@ -506,12 +506,7 @@ def _set_mark(session: Session, user_id: int, article_id: int, action: str) -> b
     return follows.unsave(session, user_id, article_id, now)
 
 
-def _back(next_path: str, default: str, message: str | None) -> RedirectResponse:
-    """A 303 to ``next_path`` (when it is a path here, else ``default``), with
-    ``message`` in its query for the page to show."""
-    parts = urlsplit(local_path(next_path, default))
-    query = [(k, v) for k, v in parse_qsl(parts.query) if k != "message"]
-    if message:
-        query.append(("message", message))
-    target = urlunsplit(("", "", parts.path, urlencode(query, quote_via=quote), parts.fragment))
-    return RedirectResponse(target, status_code=303)
+def _back(request: Request, next_path: str, default: str, message: str | None) -> RedirectResponse:
+    """A 303 to ``next_path`` (when it is a path here, else ``default``) that shows
+    ``message`` there (:mod:`storyline.web.notices`)."""
+    return notices.redirect(request, local_path(next_path, default), message)

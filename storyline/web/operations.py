@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Body, Form, HTTPException, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
@@ -25,6 +24,7 @@ from storyline.settings import Settings
 from storyline.store import Database, get_article, list_revisions
 from storyline.store.feeds import delete_feed, list_feeds, set_feed_state
 from storyline.views import revisions_view
+from storyline.web import notices
 from storyline.web.auth import require_operator
 from storyline.web.csrf import FIELD, check_form, check_origin, csrf_token, remember
 from storyline.web.rendering import Pages
@@ -51,15 +51,15 @@ def build_operations_router(settings: Settings, database: Database, pages: Pages
             return [feed_view(feed) for feed in list_feeds(session)]
 
     @router.get("/feeds", response_class=HTMLResponse, include_in_schema=False)
-    async def feeds_page(request: Request, message: str | None = None) -> HTMLResponse:
-        token = csrf_token(request)
+    async def feeds_page(request: Request) -> Response:
+        token, message = csrf_token(request), notices.take(request)
         response = HTMLResponse(
             pages.render(
                 "feeds.html", feeds=_feeds(), csrf_field=FIELD, csrf=token, message=message
             )
         )
         remember(response, token, secure=request.url.scheme == "https")
-        return response
+        return notices.shown(request, response)
 
     @router.get("/api/feeds", tags=["feeds"])
     async def api_feeds() -> JSONResponse:
@@ -134,8 +134,8 @@ def build_operations_router(settings: Settings, database: Database, pages: Pages
         try:
             feed = await _subscribe(url, folder or None)
         except HTTPException as error:
-            return _back(f"Not subscribed: {error.detail}")
-        return _back(f"Subscribed to {feed['title'] or feed['url']}.")
+            return notices.redirect(request, "/feeds", f"Not subscribed: {error.detail}")
+        return notices.redirect(request, "/feeds", f"Subscribed to {feed['title'] or feed['url']}.")
 
     @router.post("/feeds/import", include_in_schema=False)
     async def form_import(
@@ -146,8 +146,10 @@ def build_operations_router(settings: Settings, database: Database, pages: Pages
         try:
             added, known = _import(await opml.read(MAX_OPML_BYTES + 1))
         except HTTPException as error:
-            return _back(f"Not imported: {error.detail}")
-        return _back(f"{added} feeds added, {known} already followed.")
+            return notices.redirect(request, "/feeds", f"Not imported: {error.detail}")
+        return notices.redirect(
+            request, "/feeds", f"{added} feeds added, {known} already followed."
+        )
 
     @router.post("/feeds/{feed_id:int}/{action}", include_in_schema=False)
     async def form_action(
@@ -160,13 +162,15 @@ def build_operations_router(settings: Settings, database: Database, pages: Pages
         check_form(request, csrf_token)
         if action == "pause":
             _set_state(feed_id, paused=True)
-            return _back(f"Feed {feed_id} paused.")
+            return notices.redirect(request, "/feeds", f"Feed {feed_id} paused.")
         if action == "resume":
             _set_state(feed_id, paused=False)
-            return _back(f"Feed {feed_id} resumed: it is checked at the next tick.")
+            return notices.redirect(
+                request, "/feeds", f"Feed {feed_id} resumed: it is checked at the next tick."
+            )
         if action == "remove":
             _remove(feed_id)
-            return _back(f"Unsubscribed from feed {feed_id}.")
+            return notices.redirect(request, "/feeds", f"Unsubscribed from feed {feed_id}.")
         raise HTTPException(404, f"no feed action {action!r}")
 
     def _set_state(feed_id: int, *, paused: bool) -> dict[str, Any]:
@@ -219,7 +223,3 @@ def build_operations_router(settings: Settings, database: Database, pages: Pages
             return revisions_view(article, list_revisions(session, article_id))
 
     return router
-
-
-def _back(message: str) -> RedirectResponse:
-    return RedirectResponse(f"/feeds?message={quote(message)}", status_code=303)

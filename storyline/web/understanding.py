@@ -8,10 +8,9 @@ site (:mod:`storyline.web.csrf`), as the feed forms are.
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Form, HTTPException, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
@@ -30,6 +29,7 @@ from storyline.store.reads import read_articles_by_ids
 from storyline.store.schema import Entity
 from storyline.story_views import stories_of
 from storyline.views import entity_page_view, hashtag_view
+from storyline.web import notices
 from storyline.web.auth import require_operator
 from storyline.web.csrf import FIELD, check_form, check_origin, csrf_token, remember
 from storyline.web.rendering import Pages
@@ -62,17 +62,15 @@ def build_understanding_router(settings: Settings, database: Database, pages: Pa
             return view
 
     @router.get("/entities/{entity_id:int}", response_class=HTMLResponse, include_in_schema=False)
-    async def entity_page(
-        request: Request, entity_id: int, message: str | None = None
-    ) -> HTMLResponse:
-        token = csrf_token(request)
+    async def entity_page(request: Request, entity_id: int) -> Response:
+        token, message = csrf_token(request), notices.take(request)
         response = HTMLResponse(
             pages.render(
                 "entity.html", **_entity(entity_id), csrf_field=FIELD, csrf=token, message=message
             )
         )
         remember(response, token, secure=request.url.scheme == "https")
-        return response
+        return notices.shown(request, response)
 
     @router.get("/api/entities/{entity_id:int}", tags=["entities"])
     async def api_entity(entity_id: int) -> JSONResponse:
@@ -162,8 +160,12 @@ def build_understanding_router(settings: Settings, database: Database, pages: Pa
         try:
             _merge(entity_id, into)
         except HTTPException as error:
-            return _back(entity_id, f"Not merged: {error.detail}")
-        return _back(into, f"Entity {entity_id} merged into this one.")
+            return notices.redirect(
+                request, f"/entities/{entity_id}", f"Not merged: {error.detail}"
+            )
+        return notices.redirect(
+            request, f"/entities/{into}", f"Entity {entity_id} merged into this one."
+        )
 
     @router.post("/entities/{entity_id:int}/unmerge", include_in_schema=False)
     async def form_unmerge(
@@ -174,8 +176,12 @@ def build_understanding_router(settings: Settings, database: Database, pages: Pa
         try:
             _unmerge(entity_id)
         except HTTPException as error:
-            return _back(entity_id, f"Not unmerged: {error.detail}")
-        return _back(entity_id, "This entity reads as itself again.")
+            return notices.redirect(
+                request, f"/entities/{entity_id}", f"Not unmerged: {error.detail}"
+            )
+        return notices.redirect(
+            request, f"/entities/{entity_id}", "This entity reads as itself again."
+        )
 
     @router.post("/entities/{entity_id:int}/split", include_in_schema=False)
     async def form_split(
@@ -190,15 +196,17 @@ def build_understanding_router(settings: Settings, database: Database, pages: Pa
         try:
             article_ids = [int(part) for part in articles.replace(" ", "").split(",") if part]
         except ValueError:
-            return _back(entity_id, "Not split: give article ids separated by commas.")
+            return notices.redirect(
+                request,
+                f"/entities/{entity_id}",
+                "Not split: give article ids separated by commas.",
+            )
         try:
             new_id = _split(entity_id, article_ids, name.strip())
         except HTTPException as error:
-            return _back(entity_id, f"Not split: {error.detail}")
-        return _back(new_id, f"Split off from entity {entity_id}.")
+            return notices.redirect(request, f"/entities/{entity_id}", f"Not split: {error.detail}")
+        return notices.redirect(
+            request, f"/entities/{new_id}", f"Split off from entity {entity_id}."
+        )
 
     return router
-
-
-def _back(entity_id: int, message: str) -> RedirectResponse:
-    return RedirectResponse(f"/entities/{entity_id}?message={quote(message)}", status_code=303)

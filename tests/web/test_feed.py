@@ -138,7 +138,8 @@ def test_the_atom_feed_parses_and_a_new_secret_revokes_the_old_address(
 
     assert anonymous.get("/feeds/for-you/not-a-secret.atom").status_code == 404
     answer = reader.form("/account/feed-secret", next="/for-you")
-    assert answer.headers["location"].startswith("/for-you?message=")
+    assert answer.headers["location"] == "/for-you"
+    assert "the old one no longer works" in reader.client.get("/for-you").text
     assert anonymous.get(path).status_code == 404
     renewed = reader.client.get("/api/for-you").json()["feed_url"]
     assert renewed != feed_url
