@@ -99,6 +99,8 @@ def resolve_target(session: Session, mode: str, kind: str, target: str) -> tuple
             f"One can follow an outlet, a story, a storyline, an entity or a "
             f"hashtag, and mute those or a word; not a {kind!r}."
         )
+    if "\x00" in target:  # no name holds one, and PostgreSQL refuses it in text
+        raise FollowError("That name holds a character no name has (U+0000).")
     if kind == "word":
         if mode != "mute":
             raise FollowError("Words can be muted, not followed: follow a hashtag instead.")

@@ -90,7 +90,10 @@ class ListCursor:
         try:
             stamp, article_id = value.rsplit("_", 1)
             listed_at = datetime.strptime(stamp, "%Y%m%dT%H%M%S.%fZ").replace(tzinfo=UTC)
-            return cls(listed_at, int(article_id))
+            number = int(article_id)
+            if not 0 <= number < 2**63:  # beyond what the database's ids can hold
+                raise ValueError(article_id)
+            return cls(listed_at, number)
         except ValueError as exc:
             raise ValueError(f"not a list cursor: {value!r}") from exc
 

@@ -86,7 +86,7 @@ class ReadingOut(BaseModel):
 
 
 class NotificationsRead(BaseModel):
-    ids: list[int] | None = Field(
+    ids: list[Annotated[int, Field(ge=1, le=_MAX_ID)]] | None = Field(
         default=None, max_length=1000, description="The notifications to mark; null: all."
     )
 

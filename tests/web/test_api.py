@@ -105,7 +105,17 @@ def test_a_limit_out_of_range_is_a_422_json_error(client: TestClient, query: str
     assert response.json()["detail"][0]["loc"] == ["query", "limit"]
 
 
-@pytest.mark.parametrize("cursor", ["yesterday", "20310101T000000.000000Z_x", "_1", ""])
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "yesterday",
+        "20310101T000000.000000Z_x",
+        "_1",
+        "",
+        "20310101T000000.000000Z_99999999999999999999",  # past a database id
+        "20310101T000000.000000Z_-1",
+    ],
+)
 def test_a_bad_cursor_is_a_400_json_error(client: TestClient, cursor: str) -> None:
     response = client.get("/api/articles", params={"after": cursor})
     assert response.status_code == 400

@@ -187,6 +187,17 @@ def test_api_errors_and_another_readers_follow_cannot_be_deleted(
     word = ada.api("POST", "/api/follows", {"kind": "word", "target": "ferry"})
     assert word.status_code == 400 and "muted, not followed" in word.json()["detail"]
     assert ada.api("POST", "/api/follows", {"kind": "planet", "target": "x"}).status_code == 422
+    for kind in ("word", "outlet", "hashtag", "story"):
+        odd = ada.api("POST", "/api/follows", {"kind": kind, "target": "fer\x00ry", "mode": "mute"})
+        assert odd.status_code == 400 and "U+0000" in odd.json()["detail"], kind
+    huge = ada.api("POST", "/api/notifications/read", {"ids": [2**64]})
+    assert huge.status_code == 422
+    assert (
+        ada.client.get(
+            "/api/saved", params={"after": f"20310101T000000.000000Z_{2**64}"}
+        ).status_code
+        == 400
+    )
     made = ada.api(
         "POST", "/api/follows", {"kind": "entity", "target": str(world.entities["Ilse Marrow"])}
     )
