@@ -212,8 +212,8 @@ SETTINGS: tuple[Setting, ...] = (
         "smtp_url",
         "",
         "str",
-        "Mail server for password resets and digests: `smtp://user:pass@host:587` (STARTTLS "
-        "when offered), `smtps://…:465` or `smtp+plain://host:25` (never TLS). Empty: no mail.",
+        "Mail server for password resets and digests: `smtp://user:pass@host:587` (STARTTLS, "
+        "required), `smtps://…:465` or `smtp+plain://host:25` (never TLS). Empty: no mail.",
     ),
     Setting("mail_from", "storyline@localhost", "str", "Sender address of Storyline's mail."),
     Setting(

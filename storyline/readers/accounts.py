@@ -29,6 +29,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from storyline.readers.notifications import shown_texts
 from storyline.settings import Settings, SettingsError
 from storyline.store.schema import (
     ApiToken,
@@ -667,8 +668,8 @@ def export_user(session: Session, user: User) -> dict[str, Any]:
             for m in marks
         ],
         "notifications": [
-            {"kind": n.kind, "text": n.text, "url": n.url, "created_at": iso(n.created_at)}
-            for n in notices
+            {"kind": n.kind, "text": shown, "url": n.url, "created_at": iso(n.created_at)}
+            for n, shown in zip(notices, shown_texts(session, notices), strict=True)
         ],
         "moderation": [
             {"action": a.action, "reason": a.reason, "until": iso(a.until), "at": iso(a.created_at)}

@@ -16,7 +16,8 @@ far, and a worker that was down for a month does not send a month.
 :func:`send_due_digests` sends each reader's digest once per period, however many
 workers run it and however often:
 
-1. one query lists the readers who want a digest and have none done for the period;
+1. one query lists the readers who want a digest, are not suspended or banned, and have
+   none done for the period;
 2. each reader's ``(user, period)`` row of ``digest_deliveries`` is claimed: the row is
    inserted if missing, then a conditional UPDATE takes a 10-minute lease on it when it
    is not done and no lease is in force; only the worker whose UPDATE changed the row
@@ -24,11 +25,17 @@ workers run it and however often:
 3. the digest is composed; with nothing to report the period is marked done, no mail;
 4. it is sent, and only then is ``sent_at`` written.
 
-A worker that dies between 2 and 4, or a send that fails, leaves a lease that runs out;
-a later run claims the row again and sends. One window is left, and it cannot be
-closed, as mail and the database share no transaction: a worker that dies after the
-mail server accepted the message but before ``sent_at`` is written leaves the period
-open, and that reader gets the digest a second time.
+A worker that dies between 2 and 4, or a send that fails because of the mail server,
+leaves a lease that runs out; a later run claims the row again and sends. One window is
+left, and it cannot be closed, as mail and the database share no transaction: a worker
+that dies after the mail server accepted the message but before ``sent_at`` is written
+leaves the period open, and that reader gets the digest a second time.
+
+A reader whose address cannot take mail (malformed, refused by the server) is skipped
+and the others go on. Their period is marked done with ``stories`` = :data:`REFUSED`
+and a warning is logged: an operator can find it, and it is not tried again every few
+minutes until the period ends. Their next digest reaches back to the last one delivered
+(no further than the previous period, as always).
 """
 
 from __future__ import annotations
@@ -43,7 +50,6 @@ from sqlalchemy import Select, and_, case, exists, func, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session, aliased
 
-from storyline.readers.accounts import is_suspended
 from storyline.readers.mail import Mailer, MailError, RecipientRefused
 from storyline.settings import Settings
 from storyline.store import Database
@@ -62,6 +68,9 @@ PERIOD_LENGTH = {"daily": timedelta(days=1), "weekly": timedelta(weeks=1)}
 MAX_STORIES = 20
 MAX_DEVELOPMENTS = 5  # per story, the latest
 LEASE = timedelta(minutes=10)
+# ``digest_deliveries.stories`` of a period whose mail the reader's address could not
+# take: done (not tried again), but no digest that a later one should count from.
+REFUSED = -1
 
 log = logging.getLogger(__name__)
 
@@ -292,7 +301,8 @@ def _counted(count: int, one: str, many: str) -> str:
 def send_due_digests(database: Database, settings: Settings, now: datetime, mailer: Mailer) -> int:
     """Send every digest due at ``now`` that no other worker has claimed; returns how
     many mails went out. Stops at the first failure of the mail server itself (the
-    others wait for the next run); a refused address only skips its reader."""
+    others wait for the next run); an address that cannot take mail only skips its
+    reader, whose period is marked done as :data:`REFUSED`."""
     sent = 0
     for user in due_readers(database, now):
         period = period_of(now, digest_kind(user))
@@ -301,7 +311,11 @@ def send_due_digests(database: Database, settings: Settings, now: datetime, mail
         try:
             stories = _send(database, settings, mailer, user, now)
         except RecipientRefused as error:
-            log.warning("digest %s for user %s not sent: %s", period, user.id, error)
+            # Retrying would be refused again: the period is done, and the log says why.
+            log.warning(
+                "digest %s for user %s not sent, period skipped: %s", period, user.id, error
+            )
+            _mark_done(database, user.id, period, now, REFUSED)
             continue
         except MailError as error:
             log.warning("digests stopped at user %s: %s", user.id, error)
@@ -327,8 +341,7 @@ def due_readers(database: Database, now: datetime) -> list[User]:
     """Readers who want a digest and have none done for the period ``now`` falls in,
     suspended and banned readers left out, in id order."""
     with database.read() as session:
-        users = session.execute(_due(now).order_by(User.id)).scalars()
-        return [user for user in users if not is_suspended(user, now)]
+        return list(session.execute(_due(now).order_by(User.id)).scalars())
 
 
 def has_due_digests(session: Session, now: datetime) -> bool:
@@ -337,6 +350,11 @@ def has_due_digests(session: Session, now: datetime) -> bool:
 
 
 def _due(now: datetime) -> Select[User]:
+    """Readers who want a digest, have none done for the period, and may get one.
+
+    Sanctions are left out here, not after the query: :func:`has_due_digests` asks the
+    same question, and a banned reader counted as due would queue the job every few
+    minutes forever."""
     kind = User.preferences["digest"].as_string()
     period = case((kind == "daily", period_of(now, "daily")), else_=period_of(now, "weekly"))
     done = exists().where(
@@ -344,7 +362,15 @@ def _due(now: datetime) -> Select[User]:
         DigestDelivery.period == period,
         DigestDelivery.sent_at.is_not(None),
     )
-    return select(User).where(kind.in_(KINDS)).where(~done)
+    # The negation of :func:`storyline.readers.accounts.is_suspended`, in SQL.
+    sanctioned = or_(
+        User.status == "banned",
+        and_(
+            User.status == "suspended",
+            or_(User.suspended_until.is_(None), User.suspended_until > now),
+        ),
+    )
+    return select(User).where(kind.in_(KINDS)).where(~done).where(~sanctioned)
 
 
 def _claim(database: Database, user_id: int, period: str, now: datetime) -> bool:
@@ -372,10 +398,13 @@ def _claim(database: Database, user_id: int, period: str, now: datetime) -> bool
 
 
 def _since(session: Session, user_id: int, kind: str, now: datetime) -> datetime:
-    """The reader's last digest, but not before the previous period began."""
+    """The reader's last digest (sent, or found empty; not one their address refused),
+    but not before the previous period began."""
     floor = period_start(now, kind) - PERIOD_LENGTH[kind]
     last = session.execute(
-        select(func.max(DigestDelivery.sent_at)).where(DigestDelivery.user_id == user_id)
+        select(func.max(DigestDelivery.sent_at)).where(
+            DigestDelivery.user_id == user_id, DigestDelivery.stories != REFUSED
+        )
     ).scalar_one()
     return floor if last is None else max(floor, last)
 

@@ -98,7 +98,8 @@ class _Reader:
     muted_hashtags: set[int] = field(default_factory=set)
     muted_stories: set[int] = field(default_factory=set)
     muted_storylines: set[int] = field(default_factory=set)
-    muted_words: re.Pattern[str] | None = None  # one pattern for every muted word
+    # One pattern for every muted word, matched against case-folded titles.
+    muted_words: re.Pattern[str] | None = None
 
 
 @dataclass
@@ -183,10 +184,12 @@ def _read_follows(session: Session, user_id: int) -> _Reader:
         else:
             reader.muted_stories = set(stories.values())
             reader.muted_storylines = set(lines)
-    words = sorted(wanted[("mute", "word")])
+    # Muted words are stored case-folded, and titles are folded before the search:
+    # IGNORECASE alone would not match "Straße" to a muted "strasse".
+    words = sorted({word.casefold() for word in wanted[("mute", "word")]})
     if words:
         alternatives = "|".join(re.escape(word) for word in words)
-        reader.muted_words = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+        reader.muted_words = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
     return reader
 
 
@@ -429,7 +432,7 @@ def _rank(
             continue
         if candidate.storyline_id in reader.muted_storylines:
             continue
-        if words is not None and words.search(candidate.title):
+        if words is not None and words.search(candidate.title.casefold()):
             continue
         candidate.growth = growth.get(candidate.id, 0)
         candidate.score = score(candidate.last_at, candidate.growth, len(candidate.follows), now)

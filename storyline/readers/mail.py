@@ -2,15 +2,20 @@
 
 ``STORYLINE_SMTP_URL`` says how to reach it:
 
-- ``smtp://user:pass@host:587``: mail submission, upgraded with STARTTLS when the server
-  offers it. Credentials are never sent over a connection that was not upgraded: a
-  server (or a man in the middle) that leaves STARTTLS out gets an error, not a password;
+- ``smtp://user:pass@host:587``: mail submission, always upgraded with STARTTLS, with or
+  without a login. Nothing is sent over a connection that was not upgraded: a server (or
+  a man in the middle) that leaves STARTTLS out gets an error, neither a password nor a
+  reader's mail (a password-reset link is as good as the password);
 - ``smtps://user:pass@host:465``: TLS from the first byte;
 - ``smtp+plain://host:25``: never TLS, for a relay on the same machine or network.
 
 User name and password are percent-decoded (``%40`` for ``@``). Certificates are checked
 against the system's trust store; ``SSL_CERT_FILE`` adds a private authority. Empty: no
 mail, :attr:`Mailer.configured` is False and :meth:`Mailer.send` says so.
+
+An address that cannot take mail (malformed, refused by the server, or needing SMTPUTF8
+from a server without it) is a :class:`RecipientRefused`, told apart from a failure of
+the server itself, so that a loop over readers skips that one and goes on.
 
 Each message is its own connection, with a 10 s timeout on every step: Storyline sends
 a password reset now and then and one digest per reader per period, so a connection
@@ -22,8 +27,9 @@ from __future__ import annotations
 import ipaddress
 import smtplib
 import ssl
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
+from email.errors import HeaderParseError
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
@@ -48,7 +54,9 @@ class MailNotConfigured(MailError):
 
 
 class RecipientRefused(MailError):
-    """The server refused the recipient's address; mail to others may still go."""
+    """The recipient's address cannot take mail: it is not one address Storyline can write
+    (a line break, two ``@``, a non-ASCII local part), or the server refused it, or it
+    needs SMTPUTF8 and the server lacks it. Mail to others may still go."""
 
 
 @dataclass(frozen=True)
@@ -59,7 +67,9 @@ class MailServer:
     host: str
     port: int
     username: str | None
-    password: str
+    # Left out of the repr, so that a log line or a traceback showing the server does
+    # not show the password.
+    password: str = field(repr=False)
 
 
 def parse_smtp_url(url: str) -> MailServer:
@@ -100,8 +110,9 @@ class Mailer:
     def send(self, to: str, subject: str, text: str, html: str | None = None) -> None:
         """Send one message to one address: ``text``, and ``html`` as its alternative.
 
-        Raises :class:`MailNotConfigured` without a server, :class:`MailError` when the
-        address or subject could smuggle in headers, or when sending fails.
+        Raises :class:`MailNotConfigured` without a server, :class:`RecipientRefused` when
+        the address cannot take mail (see the class), :class:`MailError` when the subject
+        could smuggle in headers, or when sending fails.
         """
         if self.server is None:
             raise MailNotConfigured(
@@ -114,7 +125,17 @@ class Mailer:
         try:
             with self._connect(server) as client:
                 self._secure_and_log_in(client, server)
-                client.send_message(message)
+                try:
+                    client.send_message(message)
+                except smtplib.SMTPNotSupportedError as error:
+                    # smtplib asks for SMTPUTF8 only for an address that is not ASCII:
+                    # the reader's, unless the operator's sender is not ASCII either.
+                    if to.isascii() or not _envelope_sender(self.sender).isascii():
+                        raise
+                    raise RecipientRefused(
+                        f"the address {to} needs SMTPUTF8, which {server.host}:{server.port} "
+                        "does not offer"
+                    ) from error
         except smtplib.SMTPRecipientsRefused as error:
             raise RecipientRefused(f"the mail server refused the address {to}") from error
         except (smtplib.SMTPException, OSError) as error:
@@ -136,36 +157,39 @@ class Mailer:
         )
 
     def _secure_and_log_in(self, client: smtplib.SMTP, server: MailServer) -> None:
-        """STARTTLS for ``smtp://`` when offered, then the login when there is one."""
-        encrypted = server.scheme == "smtps"
+        """STARTTLS for ``smtp://``, then the login when there is one. A ``smtp://``
+        server that does not offer STARTTLS gets nothing, login or not: the scheme
+        promises TLS, and ``smtp+plain://`` is there for a relay that has none."""
         if server.scheme == "smtp":
             client.ehlo()
-            if client.has_extn("starttls"):
-                client.starttls(context=ssl.create_default_context())
-                client.ehlo()
-                encrypted = True
-        if server.username is None:
-            return
-        if not encrypted and server.scheme == "smtp":
-            raise MailError(
-                f"{server.host}:{server.port} does not offer STARTTLS, so the password is not "
-                "sent; use smtp+plain:// to allow a login without TLS"
-            )
-        client.login(server.username, server.password)
+            if not client.has_extn("starttls"):
+                raise MailError(
+                    f"{server.host}:{server.port} does not offer STARTTLS, so neither a "
+                    "password nor mail is sent; use smtp+plain:// for a server without TLS"
+                )
+            client.starttls(context=ssl.create_default_context())
+            client.ehlo()
+        if server.username is not None:
+            client.login(server.username, server.password)
 
 
 def build_message(
     sender: str, to: str, subject: str, text: str, html: str | None = None
 ) -> EmailMessage:
     """The message :meth:`Mailer.send` sends. A line break in the address or the subject
-    is refused: it would let whoever chose them add headers or recipients."""
-    for name, value in (("address", to), ("subject", subject)):
-        if "\r" in value or "\n" in value:
-            raise MailError(f"refused: the {name} holds a line break")
+    is refused: it would let whoever chose them add headers or recipients. An address
+    that is not one address (or has a non-ASCII local part, which the email package
+    cannot write) is the recipient's problem, a :class:`RecipientRefused`."""
+    if "\r" in subject or "\n" in subject:
+        raise MailError("refused: the subject holds a line break")
+    if "\r" in to or "\n" in to:
+        raise RecipientRefused("refused: the address holds a line break")
     try:
         recipient = Address(addr_spec=to.strip())
-    except (ValueError, IndexError) as error:
-        raise MailError(f"refused: {to!r} is not one email address") from error
+    except (ValueError, IndexError, HeaderParseError) as error:
+        # ValueError: the parser's defects (no domain, a non-ASCII local part, ...);
+        # HeaderParseError: what it cannot parse at all ("<x>@ex.org", "a@b@ex.org").
+        raise RecipientRefused(f"refused: {to!r} is not one email address") from error
     message = EmailMessage()
     message["From"] = sender
     message["To"] = recipient
@@ -219,9 +243,14 @@ def _duration(span: timedelta) -> str:
     return f"{minutes} minute{'s' * (minutes != 1)}"
 
 
+def _envelope_sender(sender: str) -> str:
+    """The bare address of ``STORYLINE_MAIL_FROM`` (``news@example.org``)."""
+    return parseaddr(sender)[1]
+
+
 def _sender_domain(sender: str) -> str:
     """The domain of the sender's address, for Message-IDs (``localhost`` without one)."""
-    return parseaddr(sender)[1].rpartition("@")[2] or "localhost"
+    return _envelope_sender(sender).rpartition("@")[2] or "localhost"
 
 
 def _helo_name(public_url: str) -> str:

@@ -6,14 +6,26 @@ comment or account. A reader switches a kind off in ``preferences["notify"]``. E
 notification has a ``key`` naming its cause, unique per reader, so however often a cause
 is seen it reaches a reader once.
 
+A reply's notification quotes the reply when it is made; once the reply is deleted, hidden
+or held, :func:`list_notifications` shows it without the quote, so that the text does not
+outlive the comment in the bell menu.
+
 Developments are recorded while articles are placed
 (:mod:`storyline.readers.developments`); a background job fans them out to followers in
 id order, a batch at a time (:func:`fan_out_developments`). How far it has gone is a
 watermark in the ``meta`` table, read under a row lock and advanced in the same
 transaction as the notifications it covers, so two workers fanning out at once take turns
 and neither repeats the other's work. Followers of a story that was merged into another
-hear about the survivor too, and a reader's mutes (an outlet, a word, a hashtag) silence
-the developments they match.
+hear about the survivor too, and a reader's mutes silence the developments they match, as
+they hide stories in the personal feed (:mod:`storyline.readers.feed`): a muted story or
+storyline (merges followed either way), a muted word in the development's text (both
+case-folded, so a muted "Straße", stored as "strasse", matches "STRASSE" and "Straße"),
+and a muted outlet, hashtag or entity (with those merged into it) on the development's
+article.
+
+A development's notification key is its id and its ``created_at``: on SQLite a rebuild
+deletes developments and their ids are given out again, and a key of the id alone would
+make a new development look told to everyone told of the old one with that id.
 """
 
 from __future__ import annotations
@@ -22,7 +34,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
@@ -32,7 +44,10 @@ from sqlalchemy.orm import Session, aliased
 from storyline.store.articles import insert_ignore
 from storyline.store.schema import (
     Article,
+    ArticleEntity,
     ArticleHashtag,
+    Comment,
+    Entity,
     Follow,
     Hashtag,
     Meta,
@@ -57,6 +72,15 @@ NOTIFICATION_LABELS = {
 WATERMARK = "notifications.developments_watermark"
 # Developments fanned out per job: the job is one transaction, kept short.
 FAN_OUT_LIMIT = 500
+# What a reply's notification says, by the reply's status, once the reply is not there to
+# read: its quote would otherwise outlive it. (Comment rows are never removed, only
+# emptied, so every reply has a status to look up.)
+WITHDRAWN_REPLY = {
+    "deleted": "A reply to your comment was deleted.",
+    "hidden": "A reply to your comment was hidden by a moderator.",
+    "held": "A reply to your comment is waiting for a moderator.",
+}
+_REPLY_KEY = re.compile(r"reply:(\d+)")
 
 
 def wants(preferences: dict[str, Any] | None, kind: str) -> bool:
@@ -110,22 +134,53 @@ def unread_count(session: Session, user_id: int) -> int:
 def list_notifications(
     session: Session, user_id: int, *, limit: int = 50, before_id: int | None = None
 ) -> list[dict[str, Any]]:
-    """The reader's notifications, newest first; ``before_id`` pages back past an id."""
+    """The reader's notifications, newest first; ``before_id`` pages back past an id. A
+    reply that is no longer visible is told without its quote (:data:`WITHDRAWN_REPLY`)."""
     query = select(Notification).where(Notification.user_id == user_id)
     if before_id is not None:
         query = query.where(Notification.id < before_id)
-    rows = session.execute(query.order_by(Notification.id.desc()).limit(limit)).scalars()
+    rows = list(session.execute(query.order_by(Notification.id.desc()).limit(limit)).scalars())
+    withdrawn = _withdrawn_replies(session, rows)
     return [
         {
             "id": row.id,
             "kind": row.kind,
-            "text": row.text,
+            "text": withdrawn.get(row.id, row.text),
             "url": row.url,
             "created_at": iso(row.created_at),
             "read": row.read_at is not None,
         }
         for row in rows
     ]
+
+
+def shown_texts(session: Session, rows: Sequence[Notification]) -> list[str]:
+    """What each of ``rows`` says to its reader now: a reply since withdrawn is told
+    without its quote, in the list and in the reader's data export alike."""
+    withdrawn = _withdrawn_replies(session, rows)
+    return [withdrawn.get(row.id, row.text) for row in rows]
+
+
+def _withdrawn_replies(session: Session, rows: Sequence[Notification]) -> dict[int, str]:
+    """Notification id -> what it says instead, for the replies among ``rows`` that were
+    deleted, hidden or held since (one query for the page)."""
+    replies: dict[int, int] = {}
+    for row in rows:
+        found = _REPLY_KEY.fullmatch(row.key) if row.kind == "reply" else None
+        if found is not None:
+            replies[row.id] = int(found.group(1))
+    if not replies:
+        return {}
+    statuses = dict(
+        session.execute(
+            select(Comment.id, Comment.status).where(Comment.id.in_(set(replies.values())))
+        ).all()
+    )
+    return {
+        notification_id: WITHDRAWN_REPLY[statuses[comment_id]]
+        for notification_id, comment_id in replies.items()
+        if statuses.get(comment_id) in WITHDRAWN_REPLY
+    }
 
 
 def mark_read(session: Session, user_id: int, ids: Sequence[int] | None, now: datetime) -> int:
@@ -174,8 +229,8 @@ def fan_out_developments(session: Session, now: datetime, limit: int = FAN_OUT_L
     )
     if not developments:
         return 0
-    audience, readers = _audience(session, developments)
     context = _context(session, developments)
+    audience, readers = _audience(session, developments, context)
     # Nobody has been told of a development past the watermark yet, so every row is new;
     # the insert still ignores one that is not.
     added = 0
@@ -188,7 +243,7 @@ def fan_out_developments(session: Session, now: datetime, limit: int = FAN_OUT_L
                 session,
                 user_id,
                 kind="development",
-                key=f"development:{development.id}",
+                key=development_key(development),
                 text=development.text,
                 url=f"/stories/{development.story_id}",
                 now=now,
@@ -198,6 +253,15 @@ def fan_out_developments(session: Session, now: datetime, limit: int = FAN_OUT_L
         update(Meta).where(Meta.key == WATERMARK).values(value=str(developments[-1].id))
     )
     return added
+
+
+def development_key(development: StoryDevelopment) -> str:
+    """The key of a development's notifications: ``development:<id>:<created_at>``. The
+    id alone is not enough, for SQLite gives the ids of deleted developments out again
+    (``storyline stories --rebuild``); the moment it was recorded tells the new one from
+    the old, and is the same however often one development is fanned out."""
+    made = development.created_at.astimezone(UTC)
+    return f"development:{development.id}:{made:%Y%m%dT%H%M%S.%fZ}"
 
 
 def skip_fan_out(session: Session) -> None:
@@ -220,11 +284,15 @@ def _hold_watermark(session: Session) -> int:
 
 @dataclass
 class _Context:
-    """What mutes are matched against, besides a development's text: its article's outlet
-    and hashtags."""
+    """What mutes are matched against, besides a development's text: the stories and
+    storylines that read as its own (merges), and its article's outlet, hashtags and
+    entities."""
 
+    stories: dict[int, set[int]] = field(default_factory=dict)  # see _families
+    storylines: dict[int, set[int]] = field(default_factory=dict)
     outlets: dict[int, str] = field(default_factory=dict)  # article id -> outlet slug
     hashtags: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
+    entities: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
 
 
 @dataclass
@@ -233,12 +301,23 @@ class _Reader:
 
     wants_developments: bool
     muted: list[tuple[str, str]] = field(default_factory=list)  # (kind, target)
+    # The muted entities with every entity merged into them (an article keeps the ids
+    # its analysis gave), as the feed resolves them.
+    muted_entities: set[int] = field(default_factory=set)
 
     def mutes(self, development: StoryDevelopment, context: _Context) -> bool:
         article = development.article_id
-        wording = development.text.lower()
+        # Word mutes are stored case-folded ("Straße" as "strasse"): the text is folded
+        # too, for lower() leaves "Straße" as it is and the mute would never match.
+        wording = development.text.casefold()
+        stories = context.stories.get(development.story_id, set())
+        lines = context.storylines.get(development.storyline_id or 0, set())
         for kind, target in self.muted:
-            if kind == "word" and re.search(rf"(?<!\w){re.escape(target.lower())}(?!\w)", wording):
+            if kind == "word" and _word_in(target, wording):
+                return True
+            if kind == "story" and _as_id(target) in stories:
+                return True
+            if kind == "storyline" and _as_id(target) in lines:
                 return True
             if article is None:
                 continue
@@ -246,18 +325,25 @@ class _Reader:
                 return True
             if kind == "hashtag" and hashtag_key(target) in context.hashtags[article]:
                 return True
-        return False
+        return article is not None and not self.muted_entities.isdisjoint(context.entities[article])
+
+
+def _word_in(word: str, wording: str) -> bool:
+    """Whether the muted ``word`` stands as a whole word in ``wording`` (case-folded)."""
+    return re.search(rf"(?<!\w){re.escape(word.casefold())}(?!\w)", wording) is not None
+
+
+def _as_id(target: str) -> int | None:
+    """A story, storyline or entity target as its id (None: not a number)."""
+    return int(target) if target.isascii() and target.isdigit() else None
 
 
 def _audience(
-    session: Session, developments: Sequence[StoryDevelopment]
+    session: Session, developments: Sequence[StoryDevelopment], context: _Context
 ) -> tuple[dict[int, set[int]], dict[int, _Reader]]:
     """Development id -> the ids of the readers who follow its story or storyline (or
     one merged into it), and those readers' preferences and mutes."""
-    stories = _families(session, Story, {d.story_id for d in developments})
-    lines = _families(
-        session, Storyline, {d.storyline_id for d in developments if d.storyline_id is not None}
-    )
+    stories, lines = context.stories, context.storylines
     follow = aliased(Follow)
     following = select(follow.user_id, follow.kind, follow.target, follow.created_at).where(
         follow.mode == "follow",
@@ -279,8 +365,14 @@ def _audience(
         Follow.mode == "mute",
         Follow.user_id.in_(following.with_only_columns(follow.user_id)),
     )
+    muted_entities: dict[int, set[int]] = defaultdict(set)
     for user_id, kind, target in session.execute(mutes):
         readers[user_id].muted.append((kind, target))
+        if kind == "entity" and (entity_id := _as_id(target)) is not None:
+            muted_entities[entity_id].add(user_id)
+    for entity_id, members in _families(session, Entity, muted_entities).items():
+        for user_id in muted_entities[entity_id]:
+            readers[user_id].muted_entities |= members
     audience: dict[int, set[int]] = {}
     for development in developments:
         keys = [("story", str(story_id)) for story_id in stories[development.story_id]]
@@ -324,8 +416,13 @@ def _targets(families: dict[int, set[int]]) -> list[str]:
 
 
 def _context(session: Session, developments: Sequence[StoryDevelopment]) -> _Context:
+    context = _Context(
+        stories=_families(session, Story, {d.story_id for d in developments}),
+        storylines=_families(
+            session, Storyline, {d.storyline_id for d in developments if d.storyline_id}
+        ),
+    )
     articles = {d.article_id for d in developments if d.article_id is not None}
-    context = _Context()
     if not articles:
         return context
     context.outlets = dict(
@@ -341,6 +438,12 @@ def _context(session: Session, developments: Sequence[StoryDevelopment]) -> _Con
         .where(ArticleHashtag.article_id.in_(articles))
     ):
         context.hashtags[article_id].add(key)
+    for article_id, entity_id in session.execute(
+        select(ArticleEntity.article_id, ArticleEntity.entity_id).where(
+            ArticleEntity.article_id.in_(articles)
+        )
+    ):
+        context.entities[article_id].add(entity_id)
     return context
 
 

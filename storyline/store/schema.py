@@ -810,4 +810,5 @@ class DigestDelivery(Base):
     period: Mapped[str] = mapped_column(String(12), primary_key=True)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Stories the mail told of; -1 (digest.REFUSED): the address could not take the mail.
     stories: Mapped[int] = mapped_column(Integer, default=0)

@@ -17,7 +17,10 @@ from storyline.crawl import Crawler
 from storyline.readers.accounts import create_user
 from storyline.readers.digest import (
     MAX_STORIES,
+    REFUSED,
     compose_digest,
+    due_readers,
+    has_due_digests,
     period_of,
     period_start,
     send_due_digests,
@@ -29,6 +32,7 @@ from storyline.store.schema import DigestDelivery, Follow, StoryDevelopment, Use
 from storyline.store.stories import merge_story, save_story, save_storyline
 from storyline.worker import Background
 from storyline.worker.tasks import register_jobs
+from tests.conftest import QUICK_HASH
 from tests.support.smtp_server import SmtpServer, free_port
 
 NOW = datetime(2026, 11, 26, 6, 30, tzinfo=UTC)  # a Thursday
@@ -48,17 +52,27 @@ def _settings(tmp_path: Path, smtp_url: str) -> Settings:
     )
 
 
-def _reader(database: Database, name: str, digest: str = "daily", status: str = "active") -> User:
+def _reader(
+    database: Database,
+    name: str,
+    digest: str = "daily",
+    status: str = "active",
+    *,
+    email: str | None = None,
+    suspended_until: datetime | None = None,
+) -> User:
     with database.write() as session:
         user = create_user(
             session,
-            email=f"{name.lower()}@larkfield.example",
+            email=email or f"{name.lower()}@larkfield.example",
             name=name,
             password="a long enough password",
             now=LONG_AGO,
+            settings=QUICK_HASH,
         )
         user.preferences = {"digest": digest, "replies": True}
         user.status = status
+        user.suspended_until = suspended_until
         return user
 
 
@@ -319,18 +333,105 @@ def test_a_claim_left_by_a_failed_send_is_taken_again_once_its_lease_runs_out(
     assert message["To"] == "tern@larkfield.example"
 
 
-def test_a_refused_address_does_not_hold_up_the_others(
-    database: Database, tmp_path: Path, smtp_server: SmtpServer
+@pytest.mark.parametrize(
+    "address",
+    [
+        "refused",  # the server says 550 at RCPT TO
+        "<avocet>@larkfield.example",  # the email package cannot parse it (HeaderParseError)
+        "avocet@larkfield@example.org",  # two @: likewise
+        "jörg@larkfield.example",  # a non-ASCII local part, which it cannot write
+    ],
+)
+def test_an_address_that_cannot_take_mail_does_not_hold_up_the_others(
+    database: Database,
+    tmp_path: Path,
+    smtp_server: SmtpServer,
+    caplog: pytest.LogCaptureFixture,
+    address: str,
 ) -> None:
+    """Accounts take such addresses (sign-up checks little more than an @ and a dot), so
+    one of them must skip its reader, not stop or kill the job for everyone after it."""
     settings = _settings(tmp_path, smtp_server.url)
     story = _story(database, "Ferry strike", NOW - timedelta(hours=2))
-    first, second = _reader(database, "Avocet"), _reader(database, "Bittern")
-    for reader in (first, second):
+    odd = _reader(database, "Avocet", email=None if address == "refused" else address)
+    others = [_reader(database, "Bittern"), _reader(database, "Curlew", digest="weekly")]
+    for reader in (odd, *others):
         _follow(database, reader, "story", story)
-    smtp_server.refused.add(first.email)
+    if address == "refused":
+        smtp_server.refused.add(odd.email)
+    mailer = Mailer(settings)
+    with caplog.at_level(logging.WARNING, logger="storyline.readers.digest"):
+        assert send_due_digests(database, settings, NOW, mailer) == 2
+    assert sorted(m["To"] for m in smtp_server.wait_for(2)) == [r.email for r in others]
+    # Done for the period, marked so an operator can find it, and logged.
+    refused = _deliveries(database)[(odd.id, "2026-11-26")]
+    assert (refused.sent_at, refused.lease_until, refused.stories) == (NOW, None, REFUSED)
+    assert f"digest 2026-11-26 for user {odd.id} not sent" in caplog.text
+    # Not tried again every few minutes once its lease would have run out; nothing is due.
+    caplog.clear()
+    later = NOW + timedelta(minutes=15)
+    with caplog.at_level(logging.WARNING, logger="storyline.readers.digest"):
+        assert send_due_digests(database, settings, later, mailer) == 0
+    assert caplog.text == ""
+    with database.read() as session:
+        assert not has_due_digests(session, later)
+    # Once the address is mended, the next digest reaches back past the refused period.
+    with database.write() as session:
+        mended = session.get(User, odd.id)
+        assert mended is not None
+        mended.email = "avocet.mended@larkfield.example"
+    smtp_server.refused.clear()
+    assert send_due_digests(database, settings, NOW + timedelta(days=1), mailer) >= 1
+    [late] = [m for m in smtp_server.wait_for(3) if m["To"] == "avocet.mended@larkfield.example"]
+    body = late.get_body(("plain",))
+    assert body is not None and "since 26 November 2026, 00:00 UTC" in body.get_content()
+    assert "Ferry strike" in body.get_content()
+
+
+def test_a_server_that_fails_stops_the_run_for_everyone(
+    database: Database, tmp_path: Path, smtp_server: SmtpServer
+) -> None:
+    """Unlike an address, a server without STARTTLS behind ``smtp://`` would fail every
+    send: the run stops at the first, and the others wait for the next run."""
+    story = _story(database, "Ferry strike", NOW - timedelta(hours=2))
+    readers = [_reader(database, "Dunlin"), _reader(database, "Eider")]
+    for reader in readers:
+        _follow(database, reader, "story", story)
+    no_tls = _settings(tmp_path, f"smtp://127.0.0.1:{smtp_server.port}")
+    assert send_due_digests(database, no_tls, NOW, Mailer(no_tls)) == 0
+    assert smtp_server.messages == []
+    rows = _deliveries(database)
+    assert set(rows) == {(readers[0].id, "2026-11-26")}  # the second was never claimed
+    assert rows[(readers[0].id, "2026-11-26")].sent_at is None
+
+
+def test_suspended_and_banned_readers_are_never_due(
+    database: Database, tmp_path: Path, smtp_server: SmtpServer
+) -> None:
+    """``has_due_digests`` decides whether the job is queued: a sanctioned reader counted
+    as due, then skipped, would queue it every few minutes forever."""
+    settings = _settings(tmp_path, smtp_server.url)
+    story = _story(database, "Ferry strike", NOW - timedelta(hours=2))
+    banned = _reader(database, "Gone", status="banned")
+    open_ended = _reader(database, "Muted", status="suspended")
+    for_a_week = _reader(
+        database, "Paused", status="suspended", suspended_until=NOW + timedelta(days=7)
+    )
+    lapsed = _reader(database, "Back", status="suspended", suspended_until=NOW - timedelta(hours=1))
+    for user in (banned, open_ended, for_a_week, lapsed):
+        _follow(database, user, "story", story)
+    assert [user.id for user in due_readers(database, NOW)] == [lapsed.id]
     assert send_due_digests(database, settings, NOW, Mailer(settings)) == 1
-    assert [m["To"] for m in smtp_server.wait_for(1)] == [second.email]
-    assert _deliveries(database)[(first.id, "2026-11-26")].sent_at is None
+    assert [m["To"] for m in smtp_server.wait_for(1)] == [lapsed.email]
+    with database.read() as session:
+        assert not has_due_digests(session, NOW)
+        assert not has_due_digests(session, NOW + timedelta(hours=1))
+        # A suspension that runs out makes its reader due again.
+        assert has_due_digests(session, NOW + timedelta(days=8))
+    assert [u.id for u in due_readers(database, NOW + timedelta(days=8))] == [
+        for_a_week.id,
+        lapsed.id,
+    ]
 
 
 # --- Worker glue -------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from storyline.store import Database, save_article
 from storyline.store.schema import Article, ArticleEntity, ArticleHashtag, Entity, Hashtag
 from storyline.store.stories import merge_story, save_placement, save_story, save_storyline
 from storyline.stories.cluster_features import StorySummary
+from tests.conftest import QUICK_HASH
 
 NOW = datetime(2026, 4, 14, 12, 0, tzinfo=UTC)
 
@@ -45,7 +46,12 @@ class World:
         with self.database.write() as session:
             email = name.lower().replace(" ", ".") + "@readers.test"
             user = create_user(
-                session, email=email, name=name, password="a long passphrase", now=self.now
+                session,
+                email=email,
+                name=name,
+                password="a long passphrase",
+                now=self.now,
+                settings=QUICK_HASH,
             )
             return user.id
 
@@ -316,6 +322,24 @@ def test_mutes_drop_outlets_articles_and_stories_by_word_hashtag_entity_and_stor
     assert len(story["article_ids"]) == 1
     assert shown["following"] == 2
     assert {only_muted, worded, tagged, named}.isdisjoint(s["id"] for s in shown["stories"])
+
+
+def test_a_muted_word_matches_titles_whatever_their_case(world: World) -> None:
+    """Word mutes are stored case-folded ("Straße" as "strasse"): a search that only
+    ignores case never finds "strasse" in "Straße"; folding the title does."""
+    database = world.database
+    sharp_s = world.story(
+        "Straße zum Hafen gesperrt", [world.article("Lantern Post", 2, title="Straße gesperrt")]
+    )
+    capitals = world.story("STRASSE FREI", [world.article("Lantern Post", 3)])
+    kept = world.story("Hafen offen", [world.article("Lantern Post", 4)])
+    reader = world.reader("Anke Brandt")
+    follow(database, reader, "outlet", "Lantern Post")
+    assert len(feed_of(database, reader)["stories"]) == 3
+    follow(database, reader, "word", "Straße", "mute")
+    shown = feed_of(database, reader)
+    assert [s["id"] for s in shown["stories"]] == [kept]
+    assert {sharp_s, capitals}.isdisjoint(s["id"] for s in shown["stories"])
 
 
 def test_read_articles_are_marked_and_all_read_stories_can_be_left_out(world: World) -> None:

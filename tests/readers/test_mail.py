@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import Envelope
 
 from storyline.readers.mail import (
     Mailer,
@@ -111,6 +114,72 @@ def test_a_refused_address_is_told_apart(smtp_server: SmtpServer) -> None:
         Mailer(_settings(smtp_server.url)).send("gone@fjordpost.example", "Hello", "Text.\n")
 
 
+@pytest.mark.parametrize(
+    "to",
+    [
+        "<x>@fjordpost.example",  # the parser's HeaderParseError, not a ValueError
+        "a@b@fjordpost.example",  # likewise
+        "@fjordpost.example",
+        "jörg@fjordpost.example",  # a non-ASCII local part: the email package cannot write it
+        "reader@",
+        "reader@fjordpost.example\nBcc: everyone@fjordpost.example",
+    ],
+)
+def test_an_address_that_cannot_take_mail_is_the_recipients_problem(
+    smtp_server: SmtpServer, to: str
+) -> None:
+    """Whatever is wrong with one reader's address is a :class:`RecipientRefused`, which a
+    loop over readers skips, never another error that would stop it."""
+    mailer = Mailer(_settings(smtp_server.url))
+    with pytest.raises(RecipientRefused, match="refused"):
+        mailer.send(to, "Hello", "Text.\n")
+    mailer.send("reader@fjordpost.example", "After", "Text.\n")
+    [message] = smtp_server.wait_for(1)
+    assert message["Subject"] == "After"
+
+
+class _Recipients:
+    """An aiosmtpd handler that keeps the envelope recipients of what it accepts."""
+
+    def __init__(self) -> None:
+        self.accepted: list[list[str]] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Envelope) -> str:
+        self.accepted.append(list(envelope.rcpt_tos))
+        return "250 Message accepted for delivery"
+
+
+def test_an_address_that_needs_smtputf8_from_a_server_without_it_is_refused() -> None:
+    """A non-ASCII domain is a valid address, but smtplib sends it only with SMTPUTF8;
+    a server without it (aiosmtpd's Controller offers it unless told not to) cannot take
+    it: that reader's problem, not the server's."""
+    handler, port = _Recipients(), free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port, enable_SMTPUTF8=False)
+    controller.start()
+    try:
+        mailer = Mailer(_settings(f"smtp+plain://127.0.0.1:{port}"))
+        with pytest.raises(RecipientRefused, match="SMTPUTF8"):
+            mailer.send("marit@fjordpøst.example", "Hello", "Text.\n")
+        mailer.send("reader@fjordpost.example", "After", "Text.\n")
+    finally:
+        controller.stop()
+    assert handler.accepted == [["reader@fjordpost.example"]]
+
+
+def test_an_address_that_needs_smtputf8_goes_to_a_server_with_it(smtp_server: SmtpServer) -> None:
+    Mailer(_settings(smtp_server.url)).send("marit@fjordpøst.example", "Hello", "Text.\n")
+    smtp_server.wait_for(1)
+    assert smtp_server.deliveries[0].recipients == ["marit@fjordpøst.example"]
+
+
+def test_a_subject_with_a_line_break_is_not_the_recipients_problem(
+    smtp_server: SmtpServer,
+) -> None:
+    with pytest.raises(MailError, match="subject") as caught:
+        Mailer(_settings(smtp_server.url)).send("reader@fjordpost.example", "A\nB: c", "T.\n")
+    assert not isinstance(caught.value, RecipientRefused)
+
+
 def test_smtp_urls_are_parsed_with_their_credentials_decoded() -> None:
     server = parse_smtp_url("smtp://desk%40gullhaven.example:p%40ss%3Aw%2Frd@mail.example:2525")
     assert (server.scheme, server.host, server.port) == ("smtp", "mail.example", 2525)
@@ -161,9 +230,39 @@ def test_a_password_is_not_sent_to_a_server_without_starttls(smtp_server: SmtpSe
         Mailer(_settings(url)).send("reader@fjordpost.example", "Hello", "Text.\n")
     assert "secret" not in str(caught.value)
     assert smtp_server.messages == []
-    anonymous = f"smtp://127.0.0.1:{smtp_server.port}"  # no login: plain is allowed
-    Mailer(_settings(anonymous)).send("reader@fjordpost.example", "Hello", "Text.\n")
-    smtp_server.wait_for(1)
+
+
+def test_smtp_without_a_login_still_sends_nothing_in_plain_text(smtp_server: SmtpServer) -> None:
+    """``smtp://`` promises STARTTLS: without a login the mail itself (a reset link, a
+    digest) is what a server that leaves STARTTLS out, or a man in the middle who
+    strips it, would read."""
+    anonymous = f"smtp://127.0.0.1:{smtp_server.port}"
+    with pytest.raises(MailError, match="does not offer STARTTLS") as caught:
+        Mailer(_settings(anonymous)).send("reader@fjordpost.example", "Hello", "Text.\n")
+    assert not isinstance(caught.value, RecipientRefused)  # the server's fault, not the address's
+    assert "smtp+plain://" in str(caught.value)
+    plain = f"smtp+plain://127.0.0.1:{smtp_server.port}"  # the scheme that says "no TLS"
+    Mailer(_settings(plain)).send("reader@fjordpost.example", "After", "Text.\n")
+    [message] = smtp_server.wait_for(1)
+    assert message["Subject"] == "After"
+
+
+def test_anonymous_starttls_is_used_when_offered(
+    certificate: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))
+    with served_smtp("starttls", certificate=certificate) as server:
+        Mailer(_settings(server.url)).send("reader@fjordpost.example", "Hello", "Text.\n")
+        server.wait_for(1)
+    [delivery] = server.deliveries
+    assert delivery.encrypted and delivery.login is None
+
+
+def test_the_password_stays_out_of_the_servers_repr() -> None:
+    server = parse_smtp_url("smtp://desk:wh1sper-s3cret@mail.example:587")
+    assert server.password == "wh1sper-s3cret"
+    assert "wh1sper" not in repr(server) and "wh1sper" not in str(server)
+    assert "mail.example" in repr(server) and "desk" in repr(server)
 
 
 def test_the_password_reset_mail_says_what_it_is_and_escapes_the_name() -> None:
