@@ -3,17 +3,28 @@ thread as one reader sees it.
 
 Posting (:func:`post_comment`) runs these steps, in one transaction:
 
-1. the body is checked: not empty, at most :data:`MAX_COMMENT_CHARS`;
+1. the body is checked: not empty, at most :data:`MAX_COMMENT_CHARS`, no NUL character;
 2. the author's row is locked, so that two posts at once by one account are counted one
    after the other, and a suspended or banned account is refused;
 3. the target (an article, or a story not merged away) and the parent (a comment on the
    same target that the author can see) must exist;
 4. the rate limits (``STORYLINE_COMMENT_RATE``) are counted; moderators are exempt;
-5. automatic pre-moderation (:mod:`storyline.readers.automod`) may hold the comment: it is
-   stored ``held`` with its reasons, which its author sees, and logged as a ``hold``;
+5. the verdict of automatic pre-moderation (:mod:`storyline.readers.automod`), if any,
+   may hold the comment: it is stored ``held`` with its reasons, which its author sees,
+   and logged as a ``hold``;
 6. the Markdown is rendered once, here, so that no page ever renders a comment again;
 7. the parent's author is told of the reply, unless the reply is their own or is held
    (they hear of it when a moderator approves it).
+
+Pre-moderation runs before that transaction, in a read session (:func:`screen_post`,
+:func:`screen_edit`): its classifier and, when configured, the LLM's HTTP request take
+up to seconds, which a write transaction must not be held open for (on SQLite it is the
+one writer of every process). The screen runs the same checks first, so that a refused
+comment costs no LLM call; the write transaction then checks again, since the account,
+the thread or the rate may have changed in between.
+
+Ids from outside are 64-bit in the database: one out of that range (:data:`MAX_ID`)
+names nothing, and is "not found" here rather than an error of the database driver.
 
 The thread (:func:`comment_thread`) is arranged from one indexed query for the outline of
 every comment on the target (ids, parents, status, votes: no text, no dates); then the
@@ -32,11 +43,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, select, update
 from sqlalchemy.orm import Session
 
 from storyline.readers.accounts import is_suspended
-from storyline.readers.automod import Author, Automod
+from storyline.readers.automod import Author, Automod, Verdict
 from storyline.readers.markdown import (
     MAX_COMMENT_CHARS,
     comment_links,
@@ -71,6 +82,8 @@ PLACEHOLDERS = {
     "hidden": "[hidden by a moderator]",
     "held": "[waiting for a moderator]",
 }
+# Ids are 64-bit integers in the database; nothing has an id outside 1..MAX_ID.
+MAX_ID = 2**63 - 1
 _EXCERPT_CHARS = 120
 _Row = Any  # a row of _THREAD_COLUMNS: id, parent_id, user_id, author, html, status, …
 _WILSON_Z = 1.96  # 95% confidence
@@ -144,30 +157,42 @@ def comment_url(comment: Comment) -> str:
     return f"/comments/{comment.id}"
 
 
-def thread_page_of(session: Session, comment: Comment, per_page: int = THREAD_PAGE) -> int:
-    """The page of the oldest-first thread that shows ``comment``: its top-level comment's
-    place among the top-level comments that have something to show."""
-    top = comment
-    while top.parent_id is not None:
-        parent = session.get(Comment, top.parent_id)
-        if parent is None:
-            break
-        top = parent
-    earlier = session.scalar(
-        select(func.count())
-        .select_from(Comment)
-        .where(
-            Comment.target_kind == comment.target_kind,
-            Comment.target_id == comment.target_id,
-            Comment.parent_id.is_(None),
-            Comment.id < top.id,
-            Comment.status != "deleted",
-        )
+def thread_page_of(
+    session: Session, comment: Comment, reader: Reader | None, per_page: int = THREAD_PAGE
+) -> int | None:
+    """The page of the oldest-first thread, as ``reader`` sees it, that shows ``comment``:
+    its top-level comment's place among the top-level comments shown. None when the
+    thread does not show it to them at all (held or hidden, and not theirs to read,
+    without replies they may read), so that its permalink says nothing of where it is.
+
+    The thread is arranged exactly as :func:`comment_thread` arranges it, so a "[deleted]"
+    placeholder kept for its replies counts, and a comment the reader may not see does
+    not."""
+    rows = session.connection().execute(
+        select(*_OUTLINE_COLUMNS)
+        .where(Comment.target_kind == comment.target_kind, Comment.target_id == comment.target_id)
+        .order_by(Comment.id)
     )
-    return (earlier or 0) // per_page + 1
+    # Arranging reads neither the time nor the edit window.
+    builder = _ThreadBuilder(rows.all(), reader, {}, comment.created_at, timedelta(0))
+    builder.arrange("oldest", 1, per_page)
+    tops = builder.children[None]
+    if comment.id not in set(builder.subtree_ids(tops)):
+        return None
+    top = comment.id
+    while (parent := builder.rows[top].parent_id) in builder.rows:
+        top = parent
+    return tops.index(top) // per_page + 1
+
+
+def valid_id(value: int | None) -> bool:
+    """Whether ``value`` can be an id in the database (a 64-bit integer, from 1)."""
+    return value is not None and 1 <= value <= MAX_ID
 
 
 def target_exists(session: Session, kind: str, target_id: int) -> bool:
+    if not valid_id(target_id):
+        return False
     if kind == "article":
         return session.scalar(select(Article.id).where(Article.id == target_id)) is not None
     if kind == "story":
@@ -176,6 +201,40 @@ def target_exists(session: Session, kind: str, target_id: int) -> bool:
 
 
 # Writing --------------------------------------------------------------------------------
+
+
+def screen_post(
+    session: Session,
+    settings: Settings,
+    automod: Automod | None,
+    *,
+    user_id: int,
+    target_kind: str,
+    target_id: int,
+    body: str,
+    parent_id: int | None = None,
+    now: datetime,
+) -> Verdict | None:
+    """Pre-moderation's verdict on a new comment, to give :func:`post_comment`; None when
+    no rule runs or the author is a moderator. Run it in a read session, before the write
+    transaction (see the module). A comment that would be refused is refused here, with
+    the same error, before any rule (and the LLM) is asked."""
+    if automod is None or not automod.enabled_rules:
+        return None
+    text, author, _ = _post_checks(
+        session,
+        settings,
+        user_id=user_id,
+        target_kind=target_kind,
+        target_id=target_id,
+        body=body,
+        parent_id=parent_id,
+        now=now,
+        lock=False,
+    )
+    if _moderates(author):
+        return None
+    return automod.check(text, _automod_author(session, settings, author, now), now)
 
 
 def post_comment(
@@ -187,17 +246,23 @@ def post_comment(
     target_id: int,
     body: str,
     parent_id: int | None = None,
-    automod: Automod | None = None,
+    verdict: Verdict | None = None,
     now: datetime,
 ) -> Comment:
-    """A new comment, or reply when ``parent_id`` is given (see the module for the steps)."""
-    text = _checked_body(body)
-    author = _poster(session, user_id, now)
-    _check_target(session, target_kind, target_id)
-    parent = _parent(session, parent_id, target_kind, target_id, user_id)
-    moderator = author.role in {"moderator", "admin"}
-    if not moderator:
-        _check_rate(session, settings, user_id, now)
+    """A new comment, or reply when ``parent_id`` is given (see the module for the steps).
+    ``verdict`` is :func:`screen_post`'s on the same ``body``; a moderator's comment is
+    never held, whatever it says."""
+    text, author, parent = _post_checks(
+        session,
+        settings,
+        user_id=user_id,
+        target_kind=target_kind,
+        target_id=target_id,
+        body=body,
+        parent_id=parent_id,
+        now=now,
+        lock=True,
+    )
     comment = Comment(
         target_kind=target_kind,
         target_id=target_id,
@@ -212,16 +277,37 @@ def post_comment(
         downvotes=0,
         created_at=now,
     )
-    verdict = None
-    if automod is not None and not moderator:
-        verdict = automod.check(text, _automod_author(session, settings, author, now), now)
     session.add(comment)
     session.flush()
-    if verdict is not None and verdict.hold:
+    if verdict is not None and verdict.hold and not _moderates(author):
         _hold(session, comment, verdict.reasons, now)
     else:
         announce_reply(session, comment, now)
     return comment
+
+
+def screen_edit(
+    session: Session,
+    settings: Settings,
+    automod: Automod | None,
+    *,
+    comment_id: int,
+    user_id: int,
+    body: str,
+    now: datetime,
+) -> Verdict | None:
+    """Pre-moderation's verdict on an edit, to give :func:`edit_comment`, as
+    :func:`screen_post` for a new comment; None too when the text is unchanged. The
+    comment is not compared with its own earlier text."""
+    if automod is None or not automod.enabled_rules:
+        return None
+    text, comment, author = _edit_checks(
+        session, settings, comment_id=comment_id, user_id=user_id, body=body, now=now, lock=False
+    )
+    if text == comment.body or _moderates(author):
+        return None
+    history = _automod_author(session, settings, author, now, leaving_out=comment.id)
+    return automod.check(text, history, now)
 
 
 def edit_comment(
@@ -231,30 +317,21 @@ def edit_comment(
     comment_id: int,
     user_id: int,
     body: str,
-    automod: Automod | None = None,
+    verdict: Verdict | None = None,
     now: datetime,
 ) -> Comment:
     """The author's new text, within ``STORYLINE_COMMENT_EDIT_MINUTES`` of posting; it is
-    marked edited and checked again. An edit that passes the checks leaves a held
-    comment held: a moderator still looks at it."""
-    text = _checked_body(body)
-    comment = _own_comment(session, comment_id, user_id)
-    author = _poster(session, user_id, now)
-    if comment.status == "hidden":
-        raise NotAllowed("A moderator hid this comment; it can no longer be edited.")
-    if now > editable_until(comment, settings):
-        raise NotAllowed(
-            f"Comments can be edited for {settings.comment_edit_minutes} minutes after "
-            "posting; this one no longer can."
-        )
+    marked edited, and held when ``verdict`` (:func:`screen_edit`'s on the same ``body``)
+    says so. An edit that passes the checks leaves a held comment held: a moderator still
+    looks at it."""
+    text, comment, author = _edit_checks(
+        session, settings, comment_id=comment_id, user_id=user_id, body=body, now=now, lock=True
+    )
     if text == comment.body:
         return comment
     comment.body, comment.html, comment.edited_at = text, render_comment(text), now
-    if automod is not None and author.role not in {"moderator", "admin"}:
-        history = _automod_author(session, settings, author, now, leaving_out=comment.id)
-        verdict = automod.check(text, history, now)
-        if verdict.hold:
-            _hold(session, comment, verdict.reasons, now)
+    if verdict is not None and verdict.hold and not _moderates(author):
+        _hold(session, comment, verdict.reasons, now)
     return comment
 
 
@@ -290,7 +367,7 @@ def vote(
     change in the same transaction, under a lock on its row."""
     if value not in (-1, 0, 1):
         raise CommentError("A vote is 1 (up), -1 (down) or 0 (none).")
-    comment = session.get(Comment, comment_id, with_for_update=True)
+    comment = _get(session, Comment, comment_id, lock=True)
     if comment is None or comment.status != "visible":
         raise CommentNotFound("There is no such comment to vote on.")
     if comment.user_id == user_id:
@@ -362,12 +439,77 @@ def _checked_body(body: str) -> str:
             f"A comment may be at most {MAX_COMMENT_CHARS:,} characters; this one has "
             f"{len(text):,}."
         )
+    refuse_nul(text, "comment")
     return text
 
 
-def _poster(session: Session, user_id: int, now: datetime) -> User:
+def refuse_nul(text: str, what: str) -> None:
+    """Refuse a NUL character (U+0000), which no reader types and PostgreSQL cannot store
+    in text: a clear refusal rather than the database's error."""
+    if "\x00" in text:
+        raise CommentError(f"The {what} contains a NUL character (U+0000), which cannot be saved.")
+
+
+def _moderates(user: User) -> bool:
+    return user.role in {"moderator", "admin"}
+
+
+def _get(session: Session, model: Any, item_id: int | None, *, lock: bool = False) -> Any:
+    """``session.get``, with an id out of the database's range found nowhere."""
+    if not valid_id(item_id):
+        return None
+    return session.get(model, item_id, with_for_update=lock)
+
+
+def _post_checks(
+    session: Session,
+    settings: Settings,
+    *,
+    user_id: int,
+    target_kind: str,
+    target_id: int,
+    body: str,
+    parent_id: int | None,
+    now: datetime,
+    lock: bool,
+) -> tuple[str, User, Comment | None]:
+    """Steps 1 to 4 of posting (see the module): the text, its author and the parent."""
+    text = _checked_body(body)
+    author = _poster(session, user_id, now, lock=lock)
+    _check_target(session, target_kind, target_id)
+    parent = _parent(session, parent_id, target_kind, target_id, user_id)
+    if not _moderates(author):
+        _check_rate(session, settings, user_id, now)
+    return text, author, parent
+
+
+def _edit_checks(
+    session: Session,
+    settings: Settings,
+    *,
+    comment_id: int,
+    user_id: int,
+    body: str,
+    now: datetime,
+    lock: bool,
+) -> tuple[str, Comment, User]:
+    """What an edit must pass: the text, its own comment, not hidden, in its window."""
+    text = _checked_body(body)
+    comment = _own_comment(session, comment_id, user_id, lock=lock)
+    author = _poster(session, user_id, now, lock=lock)
+    if comment.status == "hidden":
+        raise NotAllowed("A moderator hid this comment; it can no longer be edited.")
+    if now > editable_until(comment, settings):
+        raise NotAllowed(
+            f"Comments can be edited for {settings.comment_edit_minutes} minutes after "
+            "posting; this one no longer can."
+        )
+    return text, comment, author
+
+
+def _poster(session: Session, user_id: int, now: datetime, *, lock: bool = True) -> User:
     """The author's row, locked until the transaction ends; refused when sanctioned."""
-    user = session.get(User, user_id, with_for_update=True)
+    user: User | None = _get(session, User, user_id, lock=lock)
     if user is None:
         raise NotAllowed("Sign in to comment.")
     refusal = posting_refusal(user, now)
@@ -377,7 +519,7 @@ def _poster(session: Session, user_id: int, now: datetime) -> User:
 
 
 def _check_target(session: Session, kind: str, target_id: int) -> None:
-    if kind == "story":
+    if kind == "story" and valid_id(target_id):
         found = session.execute(
             select(Story.merged_into_id).where(Story.id == target_id)
         ).one_or_none()
@@ -397,7 +539,7 @@ def _parent(
 ) -> Comment | None:
     if parent_id is None:
         return None
-    parent = session.get(Comment, parent_id)
+    parent: Comment | None = _get(session, Comment, parent_id)
     if parent is None or (parent.target_kind, parent.target_id) != (kind, target_id):
         raise CommentNotFound("The comment you replied to is not in this thread.")
     if parent.status == "deleted":
@@ -407,8 +549,8 @@ def _parent(
     return parent
 
 
-def _own_comment(session: Session, comment_id: int, user_id: int) -> Comment:
-    comment = session.get(Comment, comment_id, with_for_update=True)
+def _own_comment(session: Session, comment_id: int, user_id: int, *, lock: bool = True) -> Comment:
+    comment: Comment | None = _get(session, Comment, comment_id, lock=lock)
     if comment is None or comment.status == "deleted":
         raise CommentNotFound("There is no such comment.")
     if comment.user_id != user_id:
@@ -549,11 +691,13 @@ def comment_thread(
     # Plain rows through the connection: the ORM's per-row bookkeeping is most of the cost
     # of reading hundreds of them, and none of it is needed here.
     connection = session.connection()
-    rows = connection.execute(
-        select(*_OUTLINE_COLUMNS)
-        .where(Comment.target_kind == target_kind, Comment.target_id == target_id)
-        .order_by(Comment.id)
-    ).all()
+    rows: Sequence[_Row] = []
+    if valid_id(target_id):  # else nothing is there to read
+        rows = connection.execute(
+            select(*_OUTLINE_COLUMNS)
+            .where(Comment.target_kind == target_kind, Comment.target_id == target_id)
+            .order_by(Comment.id)
+        ).all()
     builder = _ThreadBuilder(rows, reader, {}, now, timedelta(minutes=edit_minutes))
     shown = builder.arrange(sort, page, per_page)
     if shown:
@@ -585,6 +729,8 @@ def comment_view(
 ) -> dict[str, Any] | None:
     """One comment as ``reader`` sees it, with its Markdown ``body`` when it is theirs
     (None when they may not see it)."""
+    if not valid_id(comment_id):
+        return None
     row = session.execute(
         select(*_THREAD_COLUMNS, Comment.target_kind, Comment.target_id, Comment.body)
         .outerjoin(User, User.id == Comment.user_id)

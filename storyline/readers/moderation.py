@@ -8,8 +8,12 @@ counts and reasons. A held comment that should not have been is released by one 
 
 Every action (:func:`act_on_comment`, :func:`act_on_user`) is logged in
 ``moderation_actions`` with its moderator and reason, and its subject is told what
-happened, in the same transaction. Moderators never act on an admin or on themselves;
-admins may act on anyone else.
+happened, in the same transaction. Moderators never act on an admin or on themselves
+(their account or their comments); admins may act on anyone else. A moderator who is
+suspended or banned may not moderate until reinstated.
+
+Ids out of the database's range (:data:`~storyline.readers.comments.MAX_ID`) name
+nothing: they are "not found", as in :mod:`storyline.readers.comments`.
 """
 
 from __future__ import annotations
@@ -22,7 +26,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
+from storyline.readers.accounts import is_suspended
 from storyline.readers.comments import (
+    MAX_ID,
     AlreadyDone,
     CommentError,
     CommentNotFound,
@@ -31,6 +37,9 @@ from storyline.readers.comments import (
     close_reports,
     comment_url,
     erase_comment,
+    refuse_nul,
+    target_url,
+    valid_id,
 )
 from storyline.readers.notifications import notify
 from storyline.store.schema import Comment, ModerationAction, Report, User
@@ -73,7 +82,9 @@ def report_comment(
     note = (note or "").strip() or None
     if note is not None and len(note) > MAX_NOTE:
         raise CommentError(f"Keep the note under {MAX_NOTE} characters.")
-    comment = session.get(Comment, comment_id)
+    if note is not None:
+        refuse_nul(note, "note")
+    comment = session.get(Comment, comment_id) if valid_id(comment_id) else None
     if comment is None or comment.status != "visible":
         raise CommentNotFound("There is no such comment to report.")
     if comment.user_id == reporter_id:
@@ -183,10 +194,17 @@ def act_on_comment(
     if action not in COMMENT_ACTIONS:
         raise CommentNotFound(f"Unknown action {action!r}: one of {', '.join(COMMENT_ACTIONS)}.")
     reason = _reason(reason, required=action != "approve")
-    moderator = _moderator(session, moderator_id)
-    comment = session.get(Comment, comment_id, with_for_update=True)
+    moderator = _moderator(session, moderator_id, now)
+    comment = (
+        session.get(Comment, comment_id, with_for_update=True) if valid_id(comment_id) else None
+    )
     if comment is None or comment.status == "deleted":
         raise CommentNotFound("There is no such comment, or it was deleted.")
+    if comment.user_id == moderator.id:
+        raise NotAllowed(
+            "You cannot moderate your own comment: another moderator decides on it. You "
+            "may delete it yourself."
+        )
     author = session.get(User, comment.user_id) if comment.user_id is not None else None
     _may_act(moderator, author)
     was = comment.status
@@ -227,14 +245,16 @@ def act_on_user(
     if action not in USER_ACTIONS:
         raise CommentNotFound(f"Unknown action {action!r}: one of {', '.join(USER_ACTIONS)}.")
     reason = _reason(reason, required=True)
-    moderator = _moderator(session, moderator_id)
-    user = session.get(User, user_id, with_for_update=True)
+    moderator = _moderator(session, moderator_id, now)
+    user = session.get(User, user_id, with_for_update=True) if valid_id(user_id) else None
     if user is None:
         raise CommentNotFound("There is no such account.")
     if user.id == moderator.id:
         raise NotAllowed("You cannot moderate your own account.")
     _may_act(moderator, user)
-    if comment_id is not None and session.get(Comment, comment_id) is None:
+    if comment_id is not None and (
+        not valid_id(comment_id) or session.get(Comment, comment_id) is None
+    ):
         raise CommentNotFound("There is no such comment.")
     until = None
     if action == "suspend":
@@ -257,13 +277,18 @@ def _reason(reason: str, *, required: bool) -> str:
         raise CommentError("Give a reason: the reader is told it, and it goes in the log.")
     if len(text) > MAX_REASON:
         raise CommentError(f"Keep the reason under {MAX_REASON} characters.")
+    refuse_nul(text, "reason")
     return text
 
 
-def _moderator(session: Session, moderator_id: int) -> User:
-    moderator = session.get(User, moderator_id)
+def _moderator(session: Session, moderator_id: int, now: datetime) -> User:
+    """The acting moderator, in good standing: one who is suspended or banned has no more
+    say over others' comments than over their own."""
+    moderator = session.get(User, moderator_id) if valid_id(moderator_id) else None
     if moderator is None or moderator.role not in {"moderator", "admin"}:
         raise NotAllowed("Only moderators may do that.")
+    if is_suspended(moderator, now):
+        raise NotAllowed("A suspended or banned moderator cannot moderate.")
     return moderator
 
 
@@ -334,7 +359,9 @@ def _account_news(action: str, reason: str, until: datetime | None) -> str:
 def moderation_log(
     session: Session, *, limit: int = LOG_LIMIT, before_id: int | None = None
 ) -> dict[str, Any]:
-    """Every action, newest first, a page at a time (``before_id``: older than that)."""
+    """Every action, newest first, a page at a time (``before_id``: older than that).
+    An entry links to its comment's permalink, or, once the comment is deleted (and its
+    permalink leads nowhere), to its thread."""
     moderator, subject = aliased(User), aliased(User)
     query = (
         select(
@@ -343,6 +370,7 @@ def moderation_log(
             subject.name,
             Comment.target_kind,
             Comment.target_id,
+            Comment.status,
         )
         .outerjoin(moderator, moderator.id == ModerationAction.moderator_id)
         .outerjoin(subject, subject.id == ModerationAction.user_id)
@@ -350,8 +378,8 @@ def moderation_log(
         .order_by(ModerationAction.id.desc())
         .limit(limit + 1)
     )
-    if before_id is not None:
-        query = query.where(ModerationAction.id < before_id)
+    if before_id is not None:  # clamped: an id out of the database's range is no error
+        query = query.where(ModerationAction.id < min(max(before_id, 0), MAX_ID))
     rows = session.execute(query).all()
     entries = [
         {
@@ -362,12 +390,22 @@ def moderation_log(
             "user_id": entry.user_id,
             "user": user_name,
             "comment_id": entry.comment_id,
-            "comment_url": f"/comments/{entry.comment_id}" if kind else None,
+            "comment_url": _comment_link(entry.comment_id, kind, target, status),
             "reason": entry.reason,
             "until": iso(entry.until),
             "created_at": iso(entry.created_at),
         }
-        for entry, moderator_name, user_name, kind, target in rows[:limit]
+        for entry, moderator_name, user_name, kind, target, status in rows[:limit]
     ]
     older = entries[-1]["id"] if len(rows) > limit else None
     return {"entries": entries, "older_than": older}
+
+
+def _comment_link(
+    comment_id: int | None, kind: str | None, target: int | None, status: str | None
+) -> str | None:
+    if comment_id is None or kind is None or target is None:
+        return None
+    if status == "deleted":
+        return f"{target_url(kind, target)}#comments"
+    return f"/comments/{comment_id}"

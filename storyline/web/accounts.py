@@ -55,6 +55,9 @@ _NOTICES = {
 }
 
 
+_MAX_ID = 2**63 - 1
+
+
 def _see(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
@@ -262,8 +265,9 @@ def build_accounts_router(settings: Settings, database: Database, pages: Pages) 
         token = form.get(csrf.FIELD)
         check_write(request, viewer, token if isinstance(token, str) else "")
         digest = form.get("digest", "off")
-        if digest not in DIGEST_CHOICES:
-            raise HTTPException(422, "Choose a digest: off, daily or weekly.")
+        if digest not in DIGEST_CHOICES:  # only a hand-made form sends another value
+            refused = HTTPException(422, "Choose a digest: off, daily or weekly.")
+            return _account_page(viewer, refused, error_section="preferences")
         notify = {kind: form.get(f"notify_{kind}") == "on" for kind in NOTIFICATION_KINDS}
         ops.preferences(viewer, PreferencesIn.model_validate({"notify": notify, "digest": digest}))
         return _see("/account?done=preferences#preferences")
@@ -288,6 +292,8 @@ def build_accounts_router(settings: Settings, database: Database, pages: Pages) 
     ) -> Response:
         viewer = require_viewer(request)
         check_write(request, viewer, csrf_token)
+        if token_id > _MAX_ID:  # ids are 64-bit in the database: a longer one names nothing
+            raise HTTPException(404, f"you have no API token {token_id}")
         ops.revoke_token(viewer, token_id)
         return _see("/account?done=token#tokens")
 

@@ -9,7 +9,10 @@ JavaScript; a refused comment comes back in a form of its own, with the reason b
 and the text kept.
 
 Posting and editing run pre-moderation, whose classifier (and, when configured, the LLM)
-costs more than a page may hold the event loop for: they run in the thread pool.
+costs more than a page may hold the event loop for: they run in the thread pool. Its
+verdict is reached in a read session before the write transaction opens
+(:func:`storyline.readers.comments.screen_post`): an LLM request of seconds must not hold
+the store's writer, which on SQLite is every process's one writer.
 
 A long thread comes a page of top-level comments at a time (``?page=``, each with all its
 replies), so an article with hundreds of comments still builds and renders quickly; a
@@ -18,7 +21,8 @@ comment's permalink, ``/comments/{id}``, leads to the page that shows it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from enum import Enum
 from typing import Annotated, Any, Literal, TypeVar
@@ -31,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from storyline.readers import comments
 from storyline.readers.automod import Automod, llm_moderation
-from storyline.readers.comments import CommentError, RateLimited, Reader
+from storyline.readers.comments import MAX_ID, CommentError, RateLimited, Reader
 from storyline.readers.markdown import MAX_COMMENT_CHARS
 from storyline.readers.moderation import MAX_NOTE, REPORT_REASONS, report_comment
 from storyline.settings import Settings
@@ -67,22 +71,25 @@ ERRORS = problems(
         429: "Too many comments too fast; `Retry-After` says when to try again.",
     }
 )
-_MAX_ID = 2**63 - 1
-# A form field longer than this is refused before the comment's own limit is checked.
+# A field longer than this is refused before the comment's own limit is checked.
 _MAX_FORM_CHARS = 100_000
+# A comment id in a form or a JSON body: a 64-bit id, as in the database.
+ParentId = Annotated[int | None, Form(ge=1, le=MAX_ID)]
 
 
 class CommentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     body: str = Field(
-        min_length=1, description="Markdown, at most the thread's `max_chars` characters."
+        min_length=1,
+        max_length=_MAX_FORM_CHARS,
+        description="Markdown, at most the thread's `max_chars` characters.",
     )
-    parent_id: int | None = Field(None, description="The comment this replies to.")
+    parent_id: int | None = Field(None, ge=1, le=MAX_ID, description="The comment this replies to.")
 
 
 class CommentEditIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    body: str = Field(min_length=1, description="The new Markdown.")
+    body: str = Field(min_length=1, max_length=_MAX_FORM_CHARS, description="The new Markdown.")
 
 
 class VoteIn(BaseModel):
@@ -96,7 +103,9 @@ ReportReason = Literal["spam", "abuse", "harassment", "misinformation", "off-top
 class ReportIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     reason: ReportReason
-    note: str | None = Field(None, description="Anything a moderator should know.")
+    note: str | None = Field(
+        None, max_length=_MAX_FORM_CHARS, description="Anything a moderator should know."
+    )
 
 
 def reader_of(viewer: Viewer | None) -> Reader | None:
@@ -151,20 +160,45 @@ def build_comments_router(settings: Settings, database: Database, pages: Pages) 
     comments.parse_rate(settings.comment_rate)  # a bad setting stops the start, not a post
     automod = Automod(settings, llm=llm_moderation(settings, AnswerCache(database)))
 
-    def _write(work: Callable[[Session, datetime], T]) -> T:
-        """Run ``work`` in a write transaction; a refusal becomes its HTTP status."""
+    @contextmanager
+    def _refusals() -> Iterator[None]:
+        """A refusal of the readers' library becomes its HTTP status."""
         try:
-            with database.write() as session:
-                done = work(session, datetime.now(UTC))
-            pages.cache.mark_stale()  # signed-out readers see the change at once
-            return done
+            yield
         except RateLimited as error:
             raise HTTPException(429, str(error), {"Retry-After": str(error.retry_after)}) from error
         except CommentError as error:
             raise HTTPException(error.status, str(error)) from error
 
+    def _write(work: Callable[[Session, datetime], T]) -> T:
+        """Run ``work`` in a write transaction; a refusal becomes its HTTP status."""
+        with _refusals():
+            with database.write() as session:
+                done = work(session, datetime.now(UTC))
+            pages.cache.mark_stale()  # signed-out readers see the change at once
+            return done
+
+    def _screen(work: Callable[[Session, datetime], T]) -> T:
+        """Run pre-moderation's ``work`` in a read session, outside any write transaction
+        (see the module); a refusal becomes its HTTP status."""
+        with _refusals(), database.read() as session:
+            return work(session, datetime.now(UTC))
+
     def _post(viewer: Viewer, kind: str, target_id: int, body: str, parent: int | None) -> int:
         _known(target_id, kind)
+        verdict = _screen(
+            lambda session, now: comments.screen_post(
+                session,
+                settings,
+                automod,
+                user_id=viewer.id,
+                target_kind=kind,
+                target_id=target_id,
+                body=body,
+                parent_id=parent,
+                now=now,
+            )
+        )
         return _write(
             lambda session, now: (
                 comments.post_comment(
@@ -175,7 +209,7 @@ def build_comments_router(settings: Settings, database: Database, pages: Pages) 
                     target_id=target_id,
                     body=body,
                     parent_id=parent,
-                    automod=automod,
+                    verdict=verdict,
                     now=now,
                 ).id
             )
@@ -183,6 +217,17 @@ def build_comments_router(settings: Settings, database: Database, pages: Pages) 
 
     def _edit(viewer: Viewer, comment_id: int, body: str) -> str:
         _known(comment_id, "comment")
+        verdict = _screen(
+            lambda session, now: comments.screen_edit(
+                session,
+                settings,
+                automod,
+                comment_id=comment_id,
+                user_id=viewer.id,
+                body=body,
+                now=now,
+            )
+        )
         return _write(
             lambda session, now: comments.comment_url(
                 comments.edit_comment(
@@ -191,7 +236,7 @@ def build_comments_router(settings: Settings, database: Database, pages: Pages) 
                     comment_id=comment_id,
                     user_id=viewer.id,
                     body=body,
-                    automod=automod,
+                    verdict=verdict,
                     now=now,
                 )
             )
@@ -256,13 +301,17 @@ def build_comments_router(settings: Settings, database: Database, pages: Pages) 
 
     @router.get("/comments/{comment_id:int}", include_in_schema=False)
     async def permalink(comment_id: int) -> RedirectResponse:
-        """A comment's lasting address: its page of its thread, scrolled to it."""
+        """A comment's lasting address: its page of its (oldest-first) thread as the reader
+        sees it, scrolled to it; ``404`` when their thread does not show it, so that the
+        address of a held or hidden comment tells nobody where it is."""
         _known(comment_id, "comment")
         with database.read() as session:
             comment = session.get(Comment, comment_id)
-            if comment is None:
+            page = None
+            if comment is not None:
+                page = comments.thread_page_of(session, comment, reader_of(current_viewer()))
+            if comment is None or page is None:
                 raise HTTPException(404, f"no comment with id {comment_id}")
-            page = comments.thread_page_of(session, comment)
             base = comments.target_url(comment.target_kind, comment.target_id)
         query = f"?page={page}" if page > 1 else ""
         return RedirectResponse(f"{base}{query}#comment-{comment_id}", status_code=303)
@@ -323,7 +372,7 @@ def build_comments_router(settings: Settings, database: Database, pages: Pages) 
         article_id: int,
         body: Annotated[str, Form(max_length=_MAX_FORM_CHARS)],
         csrf_token: Annotated[str, Form()] = "",
-        parent_id: Annotated[int | None, Form()] = None,
+        parent_id: ParentId = None,
     ) -> Response:
         return await _post_form(request, "article", article_id, body, parent_id, csrf_token)
 
@@ -333,7 +382,7 @@ def build_comments_router(settings: Settings, database: Database, pages: Pages) 
         story_id: int,
         body: Annotated[str, Form(max_length=_MAX_FORM_CHARS)],
         csrf_token: Annotated[str, Form()] = "",
-        parent_id: Annotated[int | None, Form()] = None,
+        parent_id: ParentId = None,
     ) -> Response:
         return await _post_form(request, "story", story_id, body, parent_id, csrf_token)
 
@@ -355,7 +404,7 @@ def build_comments_router(settings: Settings, database: Database, pages: Pages) 
             status=200,
             title="Edit your comment",
             action=f"/comments/{comment_id}/edit",
-            back=view["url"],
+            back=f"/comments/{comment_id}",  # the permalink finds its page of a long thread
             body=view["body"],
             comment=view,
         )
@@ -378,7 +427,7 @@ def build_comments_router(settings: Settings, database: Database, pages: Pages) 
                 status=refused.status_code,
                 title="Your comment was not changed",
                 action=f"/comments/{comment_id}/edit",
-                back=_view(comment_id)["url"],
+                back=f"/comments/{comment_id}",
                 body=body,
                 error=str(refused.detail),
             )
@@ -403,7 +452,8 @@ def build_comments_router(settings: Settings, database: Database, pages: Pages) 
         viewer = require_viewer(request)
         check_write(request, viewer, csrf_token)
         _vote(viewer, comment_id, value)
-        return RedirectResponse(_view(comment_id)["url"], status_code=303)
+        # The permalink, not the thread's first page: the comment may be on a later one.
+        return RedirectResponse(f"/comments/{comment_id}", status_code=303)
 
     @router.get(
         "/comments/{comment_id:int}/report", response_class=HTMLResponse, include_in_schema=False
@@ -559,5 +609,5 @@ def build_comments_router(settings: Settings, database: Database, pages: Pages) 
 
 def _known(item_id: int, kind: str) -> None:
     """Ids are 64-bit in the database; a longer number names nothing."""
-    if item_id > _MAX_ID:
+    if item_id > MAX_ID:
         raise HTTPException(404, f"no {kind} with id {item_id}")

@@ -3,10 +3,12 @@
 Only moderators and admins reach any of it (``403`` for other readers). Each action is a
 form of its own on the queue page (approving a held comment is one button, with no
 reason to give) and on the comment in its thread; it answers with a ``303`` back to where
-the moderator was, or shows the queue again with the reason it was refused.
+the moderator was (the comment's permalink, or its thread once it is deleted), or shows
+the queue again with the reason it was refused.
 
-The readers' modules are imported inside :func:`build_moderation_router`, for the reason
-given in :mod:`storyline.web.comments`.
+The work itself, and who may do it, is :mod:`storyline.readers.moderation`'s; ids are
+bounded to the database's 64-bit range here too, so that no request reaches the driver
+with a number it cannot take.
 """
 
 from __future__ import annotations
@@ -21,8 +23,9 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from storyline.readers.comments import CommentError
+from storyline.readers.comments import MAX_ID, CommentError, target_url
 from storyline.readers.moderation import (
+    MAX_SUSPENSION,
     act_on_comment,
     act_on_user,
     moderation_log,
@@ -30,7 +33,7 @@ from storyline.readers.moderation import (
 )
 from storyline.settings import Settings
 from storyline.store import Database
-from storyline.store.schema import ModerationAction
+from storyline.store.schema import Comment, ModerationAction
 from storyline.views import iso
 from storyline.web.auth import Viewer, check_write, local_path, require_moderator
 from storyline.web.rendering import Pages
@@ -67,21 +70,28 @@ ERRORS = problems(
         404: "No such comment or account.",
     }
 )
-_MAX_ID = 2**63 - 1
 _MAX_FORM_CHARS = 10_000  # a longer reason is refused before the library's own limit
+# The longest suspension in each unit the forms take; the library checks the total.
+_MAX_DAYS = MAX_SUSPENSION.days
+_MAX_HOURS = _MAX_DAYS * 24
+_TOO_LONG = "Suspend for at least an hour and at most a year."
 
 
 class CommentActionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    reason: str = Field("", description="Told to the author; not needed to approve.")
+    reason: str = Field(
+        "", max_length=_MAX_FORM_CHARS, description="Told to the author; not needed to approve."
+    )
 
 
 class UserActionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    reason: str = Field(description="Told to the reader.")
-    hours: int | None = Field(None, ge=0, le=24 * 366, description="For `suspend`.")
-    days: int | None = Field(None, ge=0, le=366, description="For `suspend`.")
-    comment_id: int | None = Field(None, description="The comment that prompted it, if any.")
+    reason: str = Field(max_length=_MAX_FORM_CHARS, description="Told to the reader.")
+    hours: int | None = Field(None, ge=0, le=_MAX_HOURS, description="For `suspend`.")
+    days: int | None = Field(None, ge=0, le=_MAX_DAYS, description="For `suspend`.")
+    comment_id: int | None = Field(
+        None, ge=1, le=MAX_ID, description="The comment that prompted it, if any."
+    )
 
 
 def build_moderation_router(settings: Settings, database: Database, pages: Pages) -> APIRouter:
@@ -144,13 +154,30 @@ def build_moderation_router(settings: Settings, database: Database, pages: Pages
         *, notice: str | None = None, error: str | None = None, status: int = 200
     ) -> HTMLResponse:
         return HTMLResponse(
-            pages.render("moderation.html", queue=_queue(), notice=notice, error=error),
+            pages.render(
+                "moderation.html",
+                queue=_queue(),
+                notice=notice,
+                error=error,
+                max_days=_MAX_DAYS,
+            ),
             status_code=status,
         )
 
     def _done(action: str, next_path: str) -> RedirectResponse:
         target = local_path(next_path, "") or f"/moderation?done={action}"
         return RedirectResponse(target, status_code=303)
+
+    def _after_delete(comment_id: int, next_path: str) -> str:
+        """Where to go after deleting from a thread: its permalink leads nowhere now (it is
+        no longer shown), so back to the thread."""
+        if next_path != f"/comments/{comment_id}":
+            return next_path
+        with database.read() as session:
+            comment = session.get(Comment, comment_id)
+            if comment is None:
+                return next_path
+            return f"{target_url(comment.target_kind, comment.target_id)}#comments"
 
     # Pages and their forms ----------------------------------------------------------------
 
@@ -161,7 +188,7 @@ def build_moderation_router(settings: Settings, database: Database, pages: Pages
 
     @router.get("/moderation/log", response_class=HTMLResponse, include_in_schema=False)
     async def log_page(
-        request: Request, before: Annotated[int | None, Query(ge=1, le=_MAX_ID)] = None
+        request: Request, before: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None
     ) -> HTMLResponse:
         require_moderator(request)
         return HTMLResponse(
@@ -188,7 +215,7 @@ def build_moderation_router(settings: Settings, database: Database, pages: Pages
             _on_comment(viewer, comment_id, action, reason)
         except HTTPException as refused:
             return _queue_page(error=str(refused.detail), status=refused.status_code)
-        return _done(action, next)
+        return _done(action, _after_delete(comment_id, next) if action == "delete" else next)
 
     @router.post("/moderation/users/{user_id:int}/{action}", include_in_schema=False)
     async def user_action_form(
@@ -196,16 +223,18 @@ def build_moderation_router(settings: Settings, database: Database, pages: Pages
         user_id: int,
         action: UserAction,
         reason: Annotated[str, Form(max_length=_MAX_FORM_CHARS)] = "",
-        duration: Annotated[int, Form(ge=1, le=24 * 366)] = 1,
+        # Read only to suspend: to warn or ban with the field cleared (or anything in it)
+        # is no error.
+        duration: Annotated[str, Form(max_length=20)] = "",
         unit: Annotated[Literal["hours", "days"], Form()] = "days",
-        comment_id: Annotated[int | None, Form(le=_MAX_ID)] = None,
+        comment_id: Annotated[int | None, Form(ge=1, le=MAX_ID)] = None,
         next: Annotated[str, Form(max_length=2000)] = "",
         csrf_token: Annotated[str, Form()] = "",
     ) -> Response:
         viewer = require_moderator(request)
         check_write(request, viewer, csrf_token)
-        length = timedelta(**{unit: duration}) if action == "suspend" else None
         try:
+            length = _suspension(duration, unit) if action == "suspend" else None
             _on_user(viewer, user_id, action, reason, length, comment_id)
         except HTTPException as refused:
             return _queue_page(error=str(refused.detail), status=refused.status_code)
@@ -225,7 +254,7 @@ def build_moderation_router(settings: Settings, database: Database, pages: Pages
     async def api_log(
         request: Request,
         before: Annotated[
-            int | None, Query(ge=1, le=_MAX_ID, description="`older_than` of the last page")
+            int | None, Query(ge=1, le=MAX_ID, description="`older_than` of the last page")
         ] = None,
     ) -> JSONResponse:
         """Every moderation action, newest first, 50 a page."""
@@ -275,5 +304,16 @@ def _entry(entry: ModerationAction) -> dict[str, Any]:
 
 
 def _known(item_id: int) -> None:
-    if item_id > _MAX_ID:
+    if item_id > MAX_ID:
         raise HTTPException(404, f"nothing has id {item_id}")
+
+
+def _suspension(duration: str, unit: str) -> timedelta:
+    """The queue form's suspension length; a refusal says what to write."""
+    try:
+        count = int(duration.strip())
+    except ValueError:
+        raise HTTPException(400, f"Say how many {unit} to suspend for. {_TOO_LONG}") from None
+    if not 1 <= count <= (_MAX_HOURS if unit == "hours" else _MAX_DAYS):
+        raise HTTPException(400, _TOO_LONG)
+    return timedelta(**{unit: count})

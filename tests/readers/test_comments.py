@@ -15,7 +15,7 @@ from sqlalchemy import event, select
 
 from storyline.model import ArticleDraft, Block, BlockKind
 from storyline.readers import accounts, comments
-from storyline.readers.automod import Automod
+from storyline.readers.automod import Automod, llm_moderation
 from storyline.readers.comments import (
     CommentError,
     CommentNotFound,
@@ -26,8 +26,11 @@ from storyline.readers.comments import (
 )
 from storyline.settings import Settings, SettingsError
 from storyline.store import Database, save_article
+from storyline.store.ai_cache import AnswerCache
 from storyline.store.schema import Comment, CommentVote, ModerationAction, Notification, Story, User
 from storyline.stories.cluster_features import StorySummary
+from tests.conftest import QUICK_HASH
+from tests.support.llm_server import ChatStub, served_chat_stub
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 PASSWORD = "tidewater lantern 42"
@@ -75,7 +78,13 @@ def make_user(
     email = f"{name.lower().replace(' ', '.')}@example.org"
     with database.write() as session:
         user = accounts.create_user(
-            session, email=email, name=name, password=PASSWORD, role=role, now=created
+            session,
+            email=email,
+            name=name,
+            password=PASSWORD,
+            role=role,
+            now=created,
+            settings=QUICK_HASH,
         )
         return user.id
 
@@ -91,18 +100,38 @@ def post(
     now: datetime = NOW,
     automod: Automod | None = None,
 ) -> int:
+    """Post as the web app does: pre-moderation's verdict in a read session first, then
+    the comment in a write transaction."""
+    given = {
+        "user_id": user_id,
+        "target_kind": target[0],
+        "target_id": target[1],
+        "body": body,
+        "parent_id": parent,
+        "now": now,
+    }
+    with database.read() as session:
+        verdict = comments.screen_post(session, settings, automod, **given)
     with database.write() as session:
-        return comments.post_comment(
-            session,
-            settings,
-            user_id=user_id,
-            target_kind=target[0],
-            target_id=target[1],
-            body=body,
-            parent_id=parent,
-            automod=automod,
-            now=now,
-        ).id
+        return comments.post_comment(session, settings, verdict=verdict, **given).id
+
+
+def edit(
+    database: Database,
+    settings: Settings,
+    comment_id: int,
+    user_id: int,
+    body: str,
+    *,
+    automod: Automod | None = None,
+    now: datetime = NOW,
+) -> Comment:
+    """Edit as the web app does: screened in a read session, then changed."""
+    given = {"comment_id": comment_id, "user_id": user_id, "body": body, "now": now}
+    with database.read() as session:
+        verdict = comments.screen_edit(session, settings, automod, **given)
+    with database.write() as session:
+        return comments.edit_comment(session, settings, verdict=verdict, **given)
 
 
 def thread(
@@ -112,10 +141,18 @@ def thread(
     sort: str = "oldest",
     now: datetime = NOW,
     page: int = 1,
+    per_page: int = comments.THREAD_PAGE,
 ) -> dict[str, Any]:
     with database.read() as session:
         return comments.comment_thread(
-            session, *target, reader=reader, sort=sort, now=now, edit_minutes=15, page=page
+            session,
+            *target,
+            reader=reader,
+            sort=sort,
+            now=now,
+            edit_minutes=15,
+            page=page,
+            per_page=per_page,
         )
 
 
@@ -337,27 +374,26 @@ def test_an_edit_is_checked_again_but_not_against_its_own_text(
         target=article,
         automod=automod,
     )
-    with database.write() as session:
-        edited = comments.edit_comment(
-            session,
-            held_settings,
-            comment_id=comment_id,
-            user_id=ada,
-            body="The harbour board should publish the gauge readings every single week.",
-            automod=automod,
-            now=NOW + timedelta(minutes=1),
-        )
-        assert edited.status == "visible"  # not held as a near-copy of itself
-        edited = comments.edit_comment(
-            session,
-            held_settings,
-            comment_id=comment_id,
-            user_id=ada,
-            body=SHORTENED,
-            automod=automod,
-            now=NOW + timedelta(minutes=2),
-        )
-        assert edited.status == "held" and edited.held_reasons
+    edited = edit(
+        database,
+        held_settings,
+        comment_id,
+        ada,
+        "The harbour board should publish the gauge readings every single week.",
+        automod=automod,
+        now=NOW + timedelta(minutes=1),
+    )
+    assert edited.status == "visible"  # not held as a near-copy of itself
+    edited = edit(
+        database,
+        held_settings,
+        comment_id,
+        ada,
+        SHORTENED,
+        automod=automod,
+        now=NOW + timedelta(minutes=2),
+    )
+    assert edited.status == "held" and edited.held_reasons
 
 
 def test_a_deleted_comment_keeps_its_place_only_for_its_replies(
@@ -614,3 +650,150 @@ def test_a_thread_of_500_comments_is_three_queries_and_reads_one_page_of_text(
         shown += flat(thread(database, article, Reader(users[0]), page=page)["comments"])
     assert sorted(c["id"] for c in shown) == ids
     assert thread(database, article, Reader(users[0]), page=5)["comments"] == []
+
+
+def test_a_comments_page_counts_the_top_level_comments_its_reader_is_shown(
+    database: Database, quick: Settings
+) -> None:
+    ada, bo, cy = (make_user(database, n) for n in ("Ada Quill", "Bo Tarrant", "Cy Penrose"))
+    mod = Reader(make_user(database, "Mira Holt", role="moderator"), moderator=True)
+
+    def page_of(comment_id: int, reader: Reader | None) -> int | None:
+        with database.read() as session:
+            comment = session.get(Comment, comment_id)
+            assert comment is not None
+            return comments.thread_page_of(session, comment, reader, per_page=2)
+
+    # A deleted top-level comment kept as "[deleted]" for its reply takes a place.
+    article = ("article", make_article(database))
+    first = post(database, quick, ada, "First.", target=article)
+    gone = post(database, quick, ada, "Soon deleted.", target=article)
+    answer = post(database, quick, bo, "An answer.", target=article, parent=gone)
+    third = post(database, quick, cy, "Third.", target=article)
+    alone = post(database, quick, cy, "Deleted, alone.", target=article)
+    for comment_id, author in ((gone, ada), (alone, cy)):
+        with database.write() as session:
+            comments.delete_comment(session, comment_id=comment_id, user_id=author, now=NOW)
+    on_two = thread(database, article, Reader(bo), page=2, per_page=2)["comments"]
+    assert [c["id"] for c in on_two] == [third]
+    assert [page_of(i, Reader(bo)) for i in (first, gone, answer, third)] == [1, 1, 1, 2]
+    assert page_of(alone, Reader(bo)) is None  # shown nowhere
+
+    # A held top-level comment takes a place only for those who are shown it.
+    other = ("article", make_article(database, "Ferry timetable changes for winter"))
+    links = dataclasses.replace(quick, automod="links")
+    held = post(database, links, cy, SHORTENED, target=other, automod=Automod(links))
+    assert thread(database, other, Reader(cy))["comments"][0]["status"] == "held"
+    second = post(database, quick, ada, "Second.", target=other)
+    last = post(database, quick, ada, "Last.", target=other)
+    assert [c["id"] for c in thread(database, other, Reader(bo))["comments"]] == [second, last]
+    assert [page_of(i, Reader(bo)) for i in (second, last)] == [1, 1]
+    assert [page_of(i, None) for i in (second, last)] == [1, 1]
+    assert [page_of(i, Reader(cy)) for i in (held, second, last)] == [1, 1, 2]
+    assert [page_of(i, mod) for i in (held, second, last)] == [1, 1, 2]
+    assert page_of(held, Reader(bo)) is None and page_of(held, None) is None
+
+
+@pytest.fixture
+def chat() -> Iterator[ChatStub]:
+    """A real OpenAI-compatible HTTP server that answers what a test sets."""
+    with served_chat_stub() as served:
+        yield served
+
+
+def _llm_rule(settings: Settings, url: str) -> Settings:
+    return dataclasses.replace(settings, automod="llm", llm_url=url, llm_model="tiny")
+
+
+def test_the_llm_is_asked_before_the_write_and_its_hold_and_tokens_kept(
+    database: Database, quick: Settings, chat: ChatStub
+) -> None:
+    chat.content, chat.tokens = "HOLD: it threatens the harbour master", 90
+    configured = _llm_rule(quick, chat.url)
+    cache = AnswerCache(database)
+    automod = Automod(configured, llm=llm_moderation(configured, cache))
+    article = ("article", make_article(database))
+    ada = make_user(database, "Ada Quill")
+    comment_id = post(
+        database, configured, ada, "Watch your back.", target=article, automod=automod
+    )
+    with database.read() as session:
+        stored = session.get(Comment, comment_id)
+        assert stored is not None and stored.status == "held"
+        assert "it threatens the harbour master" in stored.held_reasons[0]
+    assert cache.tokens_today() == 90  # counted in a transaction of its own
+    chat.content = "ALLOW"
+    edited = edit(database, configured, comment_id, ada, "Mind the tide.", automod=automod)
+    assert edited.status == "held"  # an edit that passes leaves it for a moderator
+    assert len(chat.requests) == 2
+
+
+def test_a_comment_that_would_be_refused_costs_no_llm_call(
+    database: Database, settings: Settings, chat: ChatStub
+) -> None:
+    chat.content = "HOLD: anything"
+    configured = _llm_rule(dataclasses.replace(settings, comment_rate="1/3600"), chat.url)
+    automod = Automod(configured, llm=llm_moderation(configured))
+    article = ("article", make_article(database))
+    ada, mod = make_user(database, "Ada Quill"), make_user(database, "Mira Holt", "moderator")
+    post(database, configured, ada, "One.", target=article)
+    refused: list[tuple[dict[str, Any], type[CommentError]]] = [
+        ({"user_id": ada, "body": "Two."}, RateLimited),
+        ({"user_id": ada, "body": "\x00"}, CommentError),
+        ({"user_id": ada, "body": "Hi.", "target_id": 424_242}, CommentNotFound),
+        ({"user_id": ada, "body": "Hi.", "parent_id": 424_242}, CommentNotFound),
+    ]
+    for given, error in refused:
+        arguments = {"target_kind": "article", "target_id": article[1], "now": NOW, **given}
+        with database.read() as session, pytest.raises(error):
+            comments.screen_post(session, configured, automod, **arguments)
+    with database.read() as session:  # moderators are not pre-moderated
+        verdict = comments.screen_post(
+            session,
+            configured,
+            automod,
+            user_id=mod,
+            target_kind="article",
+            target_id=article[1],
+            body="House rules.",
+            now=NOW,
+        )
+    assert verdict is None and chat.requests == []
+
+
+def test_ids_out_of_the_databases_range_are_not_found(database: Database, quick: Settings) -> None:
+    article = ("article", make_article(database))
+    ada = make_user(database, "Ada Quill")
+    comment_id = post(database, quick, ada, "In range.", target=article)
+    for huge in (2**63, -(2**63) - 1, 10**30):
+        with pytest.raises(CommentNotFound):
+            post(database, quick, ada, "Reply.", target=article, parent=huge)
+        with pytest.raises(CommentNotFound):
+            post(database, quick, ada, "Hello.", target=("story", huge))
+        with pytest.raises(NotAllowed, match="Sign in"):
+            post(database, quick, huge, "Hello.", target=article)
+        with pytest.raises(CommentNotFound):
+            edit(database, quick, huge, ada, "Changed.")
+        with database.write() as session, pytest.raises(CommentNotFound):
+            comments.delete_comment(session, comment_id=huge, user_id=ada, now=NOW)
+        with database.write() as session, pytest.raises(CommentNotFound):
+            comments.vote(session, comment_id=huge, user_id=ada, value=1, now=NOW)
+        with database.read() as session:
+            assert not comments.target_exists(session, "article", huge)
+            assert (
+                comments.comment_view(session, huge, reader=Reader(ada), now=NOW, edit_minutes=15)
+                is None
+            )
+        assert thread(database, ("article", huge))["count"] == 0
+    assert thread(database, article)["count"] == 1 and comment_id
+
+
+def test_a_nul_character_is_refused_with_a_reason(database: Database, quick: Settings) -> None:
+    article = ("article", make_article(database))
+    ada = make_user(database, "Ada Quill")
+    with pytest.raises(CommentError, match="NUL character"):
+        post(database, quick, ada, "Tide\x00 tables.", target=article)
+    comment_id = post(database, quick, ada, "Tide tables.", target=article)
+    with pytest.raises(CommentError, match="NUL character"):
+        edit(database, quick, comment_id, ada, "Tide\x00 tables.")
+    assert thread(database, article)["comments"][0]["html"] == "<p>Tide tables.</p>"

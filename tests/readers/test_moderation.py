@@ -315,3 +315,117 @@ def test_the_log_lists_every_action_newest_first_a_page_at_a_time(
     assert (hold["action"], hold["moderator"], hold["automatic"]) == ("hold", None, True)
     assert "shortener" in hold["reason"]
     assert rest["older_than"] is None
+
+
+def _hide(database: Database, comment_id: int, moderator: int, reason: str = "x") -> None:
+    with database.write() as session:
+        moderation.act_on_comment(
+            session,
+            comment_id=comment_id,
+            moderator_id=moderator,
+            action="hide",
+            reason=reason,
+            now=NOW,
+        )
+
+
+def test_moderators_never_act_on_their_own_comments(database: Database, quick: Settings) -> None:
+    article = ("article", make_article(database))
+    mod = make_user(database, "Mira Holt", role="moderator")
+    admin = make_user(database, "Ada Quill", role="admin")
+    own = post(database, quick, mod, "A moderator's own opinion.", target=article)
+    for action in ("hide", "delete", "approve"):
+        with database.write() as session, pytest.raises(NotAllowed, match="your own comment"):
+            moderation.act_on_comment(
+                session, comment_id=own, moderator_id=mod, action=action, reason="x", now=NOW
+            )
+    admins = post(database, quick, admin, "An admin's note.", target=article)
+    with pytest.raises(NotAllowed, match="your own comment"):
+        _hide(database, admins, admin)
+    _hide(database, own, admin)  # another moderator (an admin) may
+    assert thread(database, article)["comments"][0]["id"] == admins
+
+
+def test_a_suspended_or_banned_moderator_cannot_moderate(
+    database: Database, quick: Settings
+) -> None:
+    article = ("article", make_article(database))
+    ada, mod = make_user(database, "Ada Quill"), make_user(database, "Mira Holt", "moderator")
+    comment_id = post(database, quick, ada, "Off-topic, perhaps.", target=article)
+    for status, until in (("suspended", NOW + timedelta(days=1)), ("banned", None)):
+        with database.write() as session:
+            user = session.get(User, mod)
+            assert user is not None
+            user.status, user.suspended_until = status, until
+        with pytest.raises(NotAllowed, match="suspended or banned moderator"):
+            _hide(database, comment_id, mod)
+        with database.write() as session, pytest.raises(NotAllowed, match="suspended or banned"):
+            moderation.act_on_user(
+                session, user_id=ada, moderator_id=mod, action="warn", reason="x", now=NOW
+            )
+    with database.write() as session:
+        user = session.get(User, mod)
+        assert user is not None
+        user.status, user.suspended_until = "suspended", NOW - timedelta(hours=1)  # over
+    _hide(database, comment_id, mod)
+    assert thread(database, article)["comments"] == []
+
+
+def test_ids_out_of_the_databases_range_name_nothing(database: Database, quick: Settings) -> None:
+    article = ("article", make_article(database))
+    ada, mod = make_user(database, "Ada Quill"), make_user(database, "Mira Holt", "moderator")
+    comment_id = post(database, quick, ada, "In range.", target=article)
+    for huge in (2**63, -(2**63) - 1):
+        with pytest.raises(CommentNotFound):
+            _report(database, huge, mod, "spam")
+        with pytest.raises(CommentNotFound):
+            _hide(database, huge, mod)
+        with pytest.raises(NotAllowed, match="Only moderators"):
+            _hide(database, comment_id, huge)
+        for user_id, comment in ((huge, None), (ada, huge)):
+            with database.write() as session, pytest.raises(CommentNotFound):
+                moderation.act_on_user(
+                    session,
+                    user_id=user_id,
+                    moderator_id=mod,
+                    action="warn",
+                    reason="x",
+                    comment_id=comment,
+                    now=NOW,
+                )
+        with database.read() as session:
+            assert moderation.moderation_log(session, before_id=huge)["entries"] == []
+    _hide(database, comment_id, mod)
+    with database.read() as session:
+        assert len(moderation.moderation_log(session, before_id=2**64)["entries"]) == 1
+
+
+def test_a_nul_character_in_a_note_or_reason_is_refused(
+    database: Database, quick: Settings
+) -> None:
+    article = ("article", make_article(database))
+    ada, bo = make_user(database, "Ada Quill"), make_user(database, "Bo Tarrant")
+    mod = make_user(database, "Mira Holt", role="moderator")
+    comment_id = post(database, quick, ada, "Reported soon.", target=article)
+    with pytest.raises(CommentError, match="note contains a NUL"):
+        _report(database, comment_id, bo, "spam", "Selling\x00 tickets.")
+    with pytest.raises(CommentError, match="reason contains a NUL"):
+        _hide(database, comment_id, mod, "spam\x00")
+    with database.write() as session, pytest.raises(CommentError, match="reason contains a NUL"):
+        moderation.act_on_user(
+            session, user_id=ada, moderator_id=mod, action="warn", reason="\x00", now=NOW
+        )
+    _report(database, comment_id, bo, "spam", "Selling tickets.")
+
+
+def test_the_log_links_a_deleted_comment_to_its_thread(database: Database, quick: Settings) -> None:
+    article = ("article", make_article(database))
+    ada, mod = make_user(database, "Ada Quill"), make_user(database, "Mira Holt", "moderator")
+    comment_id = post(database, quick, ada, "A phone number.", target=article)
+    with database.write() as session:
+        moderation.act_on_comment(
+            session, comment_id=comment_id, moderator_id=mod, action="delete", reason="x", now=NOW
+        )
+    with database.read() as session:
+        [entry] = moderation.moderation_log(session)["entries"]
+    assert entry["comment_url"] == f"/articles/{article[1]}#comments"

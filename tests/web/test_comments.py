@@ -7,25 +7,30 @@ forms carry the browser's real CSRF token, read from the cookie a page set.
 from __future__ import annotations
 
 import dataclasses
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
+from time import monotonic, sleep
 from typing import Any, get_args
 
 import httpx2
 import pytest
+from sqlalchemy import select
 
 from storyline.readers import accounts
 from storyline.readers.moderation import REPORT_REASONS
 from storyline.settings import Settings
 from storyline.store import Database
+from storyline.store.ai_cache import AnswerCache
 from storyline.store.schema import Notification, User
 from storyline.web.auth import SESSION_COOKIE
 from storyline.web.comments import ReportReason
 from storyline.web.csrf import COOKIE as CSRF_COOKIE
 from tests.readers.test_comments import SHORTENED, make_story, make_user
+from tests.support.llm_server import ChatStub, served_chat_stub
 from tests.web.conftest import Seeded, TestClient, create_app
 from tests.web.html import cls, find, one, parse, text
 
@@ -148,7 +153,7 @@ def test_a_comment_lives_and_dies_through_the_forms(site: Site) -> None:
     assert replied.status_code == 303
     reply = int(replied.headers["location"].rsplit("/", 1)[1])
     voted = site.form(f"/comments/{first}/vote", value="1")
-    assert (voted.status_code, voted.headers["location"]) == (303, f"{url}#comment-{first}")
+    assert (voted.status_code, voted.headers["location"]) == (303, f"/comments/{first}")
     page = site.page(url)
     assert comment_ids(page) == [first, reply]
     top = one(page, f"//li[@id='comment-{first}']")
@@ -417,3 +422,149 @@ def test_a_long_thread_comes_a_page_at_a_time_and_permalinks_find_their_page(sit
     assert (api["page"], api["pages"], api["count"], len(api["comments"])) == (2, 3, 120, 50)
     beyond = site.page(f"{url}?page=9")
     assert "Back to the first page" in text(one(beyond, "//section[@id='comments']"))
+
+
+@pytest.fixture
+def chat() -> Iterator[ChatStub]:
+    """A real OpenAI-compatible HTTP server that answers what a test sets."""
+    with served_chat_stub() as served:
+        yield served
+
+
+def _llm_site(make_site: SiteFactory, chat: ChatStub) -> Site:
+    return make_site(automod="llm", llm_url=chat.url, llm_model="tiny")
+
+
+def test_the_llm_s_hold_is_applied_and_posting_stays_quick(
+    make_site: SiteFactory, chat: ChatStub
+) -> None:
+    chat.content, chat.tokens = "HOLD: it threatens the ferry crew", 75
+    site = _llm_site(make_site, chat)
+    site.sign_in(site.user("Ada Quill"))
+    started = monotonic()
+    answer = site.api(
+        "POST", f"/api/articles/{site.article}/comments", {"body": "The crew had better watch out."}
+    )
+    assert monotonic() - started < 5  # no wait on the writer's one connection
+    assert answer.status_code == 201
+    posted = answer.json()
+    assert posted["status"] == "held"
+    assert "it threatens the ferry crew" in posted["held_reasons"][0]
+    assert AnswerCache(site.database).tokens_today() == 75
+    chat.content = "HOLD: still a threat"
+    changed = site.api("PATCH", f"/api/comments/{posted['id']}", {"body": "Watch out, crew."})
+    assert changed.status_code == 200 and changed.json()["status"] == "held"
+    assert len(chat.requests) == 2
+
+
+def test_while_the_llm_thinks_the_store_takes_other_writes(
+    make_site: SiteFactory, chat: ChatStub
+) -> None:
+    chat.content, chat.delay = "ALLOW", 2.0
+    site = _llm_site(make_site, chat)
+    site.sign_in(site.user("Ada Quill"))
+    answers: list[httpx2.Response] = []
+    body = {"body": "The new timetable suits me."}
+    poster = threading.Thread(
+        target=lambda: answers.append(
+            site.api("POST", f"/api/articles/{site.article}/comments", body)
+        )
+    )
+    poster.start()
+    deadline = monotonic() + 5
+    while not chat.requests and monotonic() < deadline:
+        sleep(0.01)
+    assert chat.requests, "the LLM was never asked"
+    started = monotonic()
+    site.user("Bo Tarrant")  # a write of its own, while the LLM is still thinking
+    waited = monotonic() - started
+    poster.join(10)
+    assert waited < 1.0, f"a write waited {waited:.1f} s for the LLM"
+    assert [a.status_code for a in answers] == [201]
+    assert answers[0].json()["status"] == "visible"
+
+
+def test_a_permalink_counts_only_what_its_reader_is_shown(site: Site) -> None:
+    from storyline.store.schema import Comment
+
+    ada, bo = site.user("Ada Quill"), site.user("Bo Tarrant")
+    with site.database.write() as session:
+        for n in range(51):  # the first held: Bo's thread shows 50 top-level comments
+            session.add(
+                Comment(
+                    target_kind="article",
+                    target_id=site.article,
+                    user_id=ada,
+                    body=f"Point {n}",
+                    html=f"<p>Point {n}</p>",
+                    status="held" if n == 0 else "visible",
+                    created_at=datetime.now(UTC),
+                )
+            )
+    with site.database.read() as session:
+        ids = list(session.scalars(select(Comment.id).order_by(Comment.id)))
+    held, last = ids[0], ids[-1]
+    url = f"/articles/{site.article}"
+
+    def location(comment_id: int) -> str | int:
+        answer = site.client.get(f"/comments/{comment_id}", follow_redirects=False)
+        return answer.headers["location"] if answer.status_code == 303 else answer.status_code
+
+    assert (location(held), location(last)) == (404, f"{url}#comment-{last}")  # signed out
+    site.sign_in(bo)
+    assert (location(held), location(last)) == (404, f"{url}#comment-{last}")
+    assert last in comment_ids(site.page(url))
+    site.sign_in(ada)
+    assert (location(held), location(last)) == (
+        f"{url}#comment-{held}",
+        f"{url}?page=2#comment-{last}",
+    )
+    site.sign_in(bo)
+    voted = site.form(f"/comments/{last}/vote", value="1")
+    assert voted.headers["location"] == f"/comments/{last}"
+
+
+def test_the_edit_page_leads_back_through_the_permalink(site: Site) -> None:
+    site.sign_in(site.user("Ada Quill"))
+    cid = site.post_comment("A first draft.")
+    back = one(site.page(f"/comments/{cid}/edit"), "//a[text()='Back to the comments']")
+    assert back.get("href") == f"/comments/{cid}"
+    refused = site.form(f"/comments/{cid}/edit", body="   ")
+    assert refused.status_code == 400
+    back = one(parse(refused.text), "//a[text()='Back to the comments']")
+    assert back.get("href") == f"/comments/{cid}"
+
+
+def test_ids_and_texts_out_of_bounds_are_refused_not_failed(site: Site) -> None:
+    site.sign_in(site.user("Ada Quill"))
+    cid = site.post_comment("In range.")
+    api = f"/api/articles/{site.article}/comments"
+    form = f"/articles/{site.article}/comments"
+    for huge in (2**63, 10**20):
+        assert site.api("POST", api, {"body": "Hi.", "parent_id": huge}).status_code == 422
+        assert site.form(form, body="Hi.", parent_id=str(huge)).status_code == 422
+    assert site.api("POST", api, {"body": "Hi.", "parent_id": 0}).status_code == 422
+    long = "x" * 100_001
+    assert site.api("POST", api, {"body": long}).status_code == 422
+    assert site.api("PATCH", f"/api/comments/{cid}", {"body": long}).status_code == 422
+    site.sign_in(site.user("Bo Tarrant"))
+    report = {"reason": "spam", "note": long}
+    assert site.api("POST", f"/api/comments/{cid}/report", report).status_code == 422
+    assert site.client.get(f"/api/comments/{cid}").json()["html"] == "<p>In range.</p>"
+
+
+def test_a_nul_character_is_refused_with_a_reason(site: Site) -> None:
+    site.sign_in(site.user("Ada Quill"))
+    cid = site.post_comment("Tide tables.")
+    api = f"/api/articles/{site.article}/comments"
+    refused = site.api("POST", api, {"body": "Tide\u0000 tables."})
+    assert refused.status_code == 400 and "NUL" in refused.json()["detail"]
+    page = site.form(f"/articles/{site.article}/comments", body="Tide\u0000 tables.")
+    assert page.status_code == 400
+    assert "NUL" in text(one(parse(page.text), "//*[@role='alert']"))
+    edited = site.api("PATCH", f"/api/comments/{cid}", {"body": "\u0000"})
+    assert edited.status_code == 400
+    site.sign_in(site.user("Bo Tarrant"))
+    reported = site.api("POST", f"/api/comments/{cid}/report", {"reason": "spam", "note": "\u0000"})
+    assert reported.status_code == 400 and "NUL" in reported.json()["detail"]
+    assert site.client.get(api).json()["count"] == 1

@@ -99,11 +99,17 @@ def test_a_moderator_acts_from_the_thread_and_returns_to_it(site: Site) -> None:
     _moderator(site)
     url = f"/articles/{site.article}"
     tools = one(site.page(url), f"//li[@id='comment-{cid}']//details[summary='Moderate']")
-    assert one(tools, ".//input[@name='next']").get("value") == f"{url}#comment-{cid}"
+    # The permalink, which finds the comment's page of a long thread.
+    assert one(tools, ".//input[@name='next']").get("value") == f"/comments/{cid}"
+    hidden = site.form(f"/moderation/comments/{cid}/hide", reason="phone", next=f"/comments/{cid}")
+    assert (hidden.status_code, hidden.headers["location"]) == (303, f"/comments/{cid}")
+    back = site.client.get(f"/comments/{cid}", follow_redirects=False)
+    assert back.headers["location"] == f"{url}#comment-{cid}"  # a moderator sees it still
+    # Deleted, it has no permalink any more: back to its thread.
     answer = site.form(
-        f"/moderation/comments/{cid}/delete", reason="personal details", next=f"{url}#comment-{cid}"
+        f"/moderation/comments/{cid}/delete", reason="personal details", next=f"/comments/{cid}"
     )
-    assert (answer.status_code, answer.headers["location"]) == (303, f"{url}#comment-{cid}")
+    assert (answer.status_code, answer.headers["location"]) == (303, f"{url}#comments")
     assert comment_ids(site.page(url)) == []
     away = site.form(f"/moderation/comments/{cid}/delete", reason="x", next="//evil.example/")
     assert away.status_code == 404  # already deleted; and a foreign next is never followed
@@ -153,3 +159,62 @@ def test_a_ban_from_the_queue_form_with_a_duration_field_left_as_is(site: Site) 
         assert user is not None and user.status == "banned"
     item = one(site.page("/moderation"), f"//li[@id='queue-{held}']")
     assert "banned" in text(one(item, "./p[@class='meta']"))
+
+
+def test_a_moderator_cannot_act_on_their_own_comment(site: Site) -> None:
+    mod = _moderator(site)
+    cid = site.post_comment("A moderator's own opinion.")
+    for action in ("hide", "delete", "approve"):
+        answer = site.api("POST", f"/api/moderation/comments/{cid}/{action}", {"reason": "x"})
+        assert answer.status_code == 403 and "your own comment" in answer.json()["detail"]
+    site.sign_in(site.user("Bo Tarrant"))
+    site.api("POST", f"/api/comments/{cid}/report", {"reason": "abuse"})
+    site.sign_in(mod)
+    item = one(site.page("/moderation"), f"//li[@id='queue-{cid}']")
+    assert "another moderator decides on it" in text(item)
+    assert not find(item, ".//form")
+    assert site.client.get(f"/api/comments/{cid}").json()["status"] == "visible"
+
+
+def test_the_account_forms_take_a_cleared_duration_and_a_year_at_most(site: Site) -> None:
+    ada = site.user("Ada Quill")
+    site.sign_in(ada)
+    held = site.post_comment(SHORTENED)
+    _moderator(site)
+    field = one(site.page("/moderation"), f"//input[@id='duration-{held}']")
+    assert (field.get("min"), field.get("max")) == ("1", "365")
+    user = f"/moderation/users/{ada}"
+    for action, duration in (("warn", ""), ("warn", "0"), ("ban", ""), ("reinstate", "oops")):
+        answer = site.form(f"{user}/{action}", reason="spam", duration=duration, unit="days")
+        assert (answer.status_code, action) == (303, action)
+    for duration, unit in (("", "days"), ("0", "days"), ("366", "days"), ("8761", "hours")):
+        refused = site.form(f"{user}/suspend", reason="spam", duration=duration, unit=unit)
+        assert refused.status_code == 400, (duration, unit)
+        assert "at most a year" in text(one(parse(refused.text), "//*[@role='alert']"))
+    for duration, unit in (("365", "days"), ("8760", "hours")):
+        done = site.form(f"{user}/suspend", reason="spam", duration=duration, unit=unit)
+        assert done.status_code == 303, (duration, unit)
+    api = f"/api/moderation/users/{ada}/suspend"
+    assert site.api("POST", api, {"reason": "spam", "days": 366}).status_code == 422
+    assert site.api("POST", api, {"reason": "spam", "hours": 8761}).status_code == 422
+    assert site.api("POST", api, {"reason": "spam", "days": 365}).status_code == 200
+
+
+def test_ids_and_reasons_out_of_bounds_are_refused_not_failed(site: Site) -> None:
+    ada = site.user("Ada Quill")
+    site.sign_in(ada)
+    cid = site.post_comment("Ferry passes, cheap.")
+    _moderator(site)
+    warn = f"/api/moderation/users/{ada}/warn"
+    for huge in (2**63, 10**20):
+        body = {"reason": "spam", "comment_id": huge}
+        assert site.api("POST", warn, body).status_code == 422
+        form = site.form(f"/moderation/users/{ada}/warn", reason="spam", comment_id=str(huge))
+        assert form.status_code == 422
+    too_long = "x" * 10_001
+    assert site.api("POST", warn, {"reason": too_long}).status_code == 422
+    hide = f"/api/moderation/comments/{cid}/hide"
+    assert site.api("POST", hide, {"reason": too_long}).status_code == 422
+    nul = site.api("POST", hide, {"reason": "spam\u0000"})
+    assert nul.status_code == 400 and "NUL" in nul.json()["detail"]
+    assert site.client.get(f"/api/comments/{cid}").json()["status"] == "visible"
