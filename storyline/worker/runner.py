@@ -129,13 +129,16 @@ class Background:
         return queued
 
     def _every_few_minutes(self) -> None:
-        """At most once every :data:`DIGEST_EVERY` s: queue the digest mailer, and forget
-        expired sessions and sign-in failures older than the throttling window."""
+        """At most once every :data:`DIGEST_EVERY` s: queue the digest mailer, and the
+        fan-out of story developments (on an install whose queue never drains, the tick
+        would otherwise never get to it), and forget expired sessions and sign-in failures
+        older than the throttling window."""
         moment = time.monotonic()
         if self._digests_looked_at is not None and moment - self._digests_looked_at < DIGEST_EVERY:
             return
         self._digests_looked_at = moment
         self.jobs.enqueue_digests()
+        self.jobs.enqueue_notifications()
         now = datetime.now(UTC)
         with self.database.write() as session:
             forget_expired_sessions(session, now)

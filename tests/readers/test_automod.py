@@ -7,6 +7,7 @@ import json
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -574,3 +575,11 @@ def test_warming_up_loads_the_abuse_model_only_when_the_classifier_runs(
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
     )
     assert done.stdout.split() == [str(loaded), str(loaded)]
+
+
+def test_the_spam_signals_take_linear_time_on_a_hostile_comment() -> None:
+    # "1-1-1-…": every "1" starts a word, and an unbounded e-mail pattern rescanned the
+    # rest of the text from each one: seconds for these 50,000 characters.
+    began = time.perf_counter()
+    assert "an e-mail address" not in spam_signals("1-" * 25_000, ())
+    assert time.perf_counter() - began < 1.0

@@ -47,6 +47,7 @@ from storyline.store.schema import (
     User,
 )
 from storyline.store.stories import merge_story
+from storyline.worker import Background
 from storyline.worker.tasks import register_jobs
 from tests.conftest import QUICK_HASH
 from tests.readers.test_developments import START, Newsroom
@@ -566,3 +567,23 @@ def test_a_reply_deleted_or_hidden_is_no_longer_quoted(
     with database.write() as session:
         act_on_comment(session, comment_id=hidden, moderator_id=mod, action="approve", now=NOW)
     assert shown()[0] == "Bo Quill replied to your comment: “Only a fool would ask that.”"
+
+
+def test_a_queue_that_never_drains_still_gets_the_fan_out_every_few_minutes(
+    database: Database, settings: Settings
+) -> None:
+    background = Background(settings, database, role="worker")
+    try:
+        background.jobs.send_digests()  # work waiting: the queue has not drained
+        with database.write() as session:
+            room = Newsroom(session)
+            story, _ = room.open_story("Alvesk Harbour Wire", "Terminal fire")
+            follow(session, reader(session, "Ana"), "story", story)
+            new_outlet(room, story, "The Dunmere Courier", "Families wait")
+        background.tick()
+        background.tick()  # within the few minutes: not queued again
+        queued = [task.name for task in background.jobs.queue.pending()]
+        assert queued.count("fan_out_notifications") == 1
+    finally:
+        background.jobs.queue.flush()
+        background.stop()
