@@ -4,7 +4,8 @@
 ``set-role EMAIL ROLE``, ``invite`` and ``reset-link EMAIL``. These are how an install
 gets its first admin (the web app cannot grant a role to somebody when nobody holds one),
 and how an operator without a mail server helps a reader who lost their password: the
-reset link is printed, to be passed on by hand.
+reset link is printed, to be passed on by hand. The last admin cannot be demoted: make
+another account admin first.
 """
 
 from __future__ import annotations
@@ -64,7 +65,10 @@ def add_users_parser(commands: Any) -> None:
     sub = actions.add_parser(
         "set-role",
         help="make an account a reader, moderator or admin",
-        description="Give an account a role: reader, moderator or admin.",
+        description=(
+            "Give an account a role: reader, moderator or admin. The only admin cannot be "
+            "made a reader or moderator: make another account admin first."
+        ),
     )
     sub.add_argument("email", help="the account's email address")
     sub.add_argument("role", choices=ROLES, help="the new role")
@@ -112,6 +116,8 @@ def _cmd_create(args: argparse.Namespace, settings: Settings) -> int:
     except ValueError as error:
         return _fail(str(error), 2)
     role = "admin" if args.admin else "moderator" if args.moderator else "reader"
+    # Hashed before the write opens: on SQLite its lock holds up the server's writers too.
+    password_hash = accounts.hash_password(password, settings)
     with _database(settings) as database:
         try:
             with database.write() as session:
@@ -122,6 +128,7 @@ def _cmd_create(args: argparse.Namespace, settings: Settings) -> int:
                     password=password,
                     role=role,
                     settings=settings,
+                    password_hash=password_hash,
                 )
                 shown = _describe(user)
         except AccountError as error:
@@ -159,11 +166,16 @@ def _cmd_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_set_role(args: argparse.Namespace, settings: Settings) -> int:
+    """Set the role; the last admin stays one, since without an admin the operator pages
+    are open to everyone."""
     with _database(settings) as database, database.write() as session:
         user = accounts.get_user_by_email(session, args.email)
         if user is None:
             return _fail(f"no account uses {args.email}")
-        accounts.set_role(session, user, args.role)
+        try:
+            accounts.set_role(session, user, args.role)
+        except AccountError as error:
+            return _fail(str(error))
         shown = _describe(user)
     print(f"Now {shown}")
     return 0

@@ -251,6 +251,10 @@ SETTINGS: tuple[Setting, ...] = (
     ),
 )
 
+# Settings below which what they govern breaks: a sign-in limit under 1 would let nobody
+# sign in (and fails in the query that counts failures).
+_MINIMUMS = {"sign_in_limit": 1}
+
 _PARSERS: dict[str, Callable[[str], Any]] = {
     "str": str,
     "int": int,
@@ -355,6 +359,12 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
                 f"{setting.env}={raw!r} is not a valid {setting.type}: {setting.help}"
             ) from exc
     values.update(overrides)
+    for setting in SETTINGS:
+        least = _MINIMUMS.get(setting.name)
+        if least is not None and values[setting.name] < least:
+            raise SettingsError(
+                f"{setting.env}={values[setting.name]!r} is less than {least}: {setting.help}"
+            )
     known = {f.name for f in fields(Settings)}
     unknown = set(values) - known
     if unknown:

@@ -152,6 +152,35 @@ def test_list_and_set_role(
     assert "moderator" in listed[0] and "Ana Brisk <ana@example.org>" in listed[0]
 
 
+def test_the_last_admin_is_not_demoted(env: Database, capsys: pytest.CaptureFixture[str]) -> None:
+    """Without an admin the operator pages (feeds, entity corrections) are open to
+    everyone: the only admin keeps the role until another account has it."""
+    with env.write() as session:
+        for email, name in (("ana@example.org", "Ana Brisk"), ("ben@example.org", "Ben Corr")):
+            accounts.create_user(
+                session,
+                email=email,
+                name=name,
+                password=PASSWORD,
+                role="admin" if email.startswith("ana") else "reader",
+                settings=QUICK_HASH,
+            )
+    for role in ("moderator", "reader"):
+        assert main(["users", "set-role", "ana@example.org", role]) == 1
+        err = capsys.readouterr().err
+        assert "ana@example.org is the only admin account" in err
+        assert "Make another account admin first." in err
+    assert main(["users", "set-role", "ana@example.org", "admin"]) == 0  # stays admin
+    user = _user(env, "ana@example.org")
+    assert user is not None and user.role == "admin"
+    assert main(["users", "set-role", "ben@example.org", "admin"]) == 0
+    assert main(["users", "set-role", "ana@example.org", "reader"]) == 0
+    assert "Ana Brisk <ana@example.org>, reader" in capsys.readouterr().out
+    assert main(["users", "set-role", "ben@example.org", "moderator"]) == 1
+    user = _user(env, "ben@example.org")
+    assert user is not None and user.role == "admin"
+
+
 def test_an_invitation_code_opens_one_account(
     env: Database, settings: Settings, capsys: pytest.CaptureFixture[str]
 ) -> None:

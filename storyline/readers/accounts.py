@@ -10,6 +10,15 @@ the database, so signing out (or out everywhere) takes effect at once in every p
 Failed sign-ins are counted per account and per address in ``sign_in_failures``, a table
 every process shares; past the limit, sign-in waits until the oldest failure in the window
 ages out, whether the password is right or not, so guessing gains nothing.
+
+Hashing takes a tenth of a second on purpose, and a write transaction holds the writer
+lock every thread (on SQLite, every process) waits for, so a server never hashes inside
+one. A sign-in is three steps: :func:`record_attempt` (a short write: the throttle is
+checked and the attempt recorded as a failure before anything is known, so parallel
+guesses cannot all slip under the limit), :func:`check_password` (the hashing, with no
+transaction open) and :func:`finish_attempt` (a short write: the failure forgotten, the
+session started). New passwords are hashed before their write opens (``password_hash``
+of :func:`create_user`, :func:`register`, :func:`set_password` and :func:`use_reset`).
 """
 
 from __future__ import annotations
@@ -17,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
@@ -24,8 +34,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import delete, func, select, update
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -35,6 +45,7 @@ from storyline.store.schema import (
     ApiToken,
     Comment,
     CommentVote,
+    DigestDelivery,
     Follow,
     Invite,
     ModerationAction,
@@ -58,6 +69,8 @@ ADDRESS_FACTOR = 4  # an address (a household, an office) may fail more often th
 RESET_LIFETIME = timedelta(hours=1)
 # A session's last use is written at most this often: a page view must not be a write.
 SEEN_EVERY = timedelta(minutes=10)
+SESSION_ID = re.compile(r"[0-9a-f]{64}")  # how a session is stored and named: a sha256 in hex
+NO_MATCH = "That email and password do not match an account."
 
 HASH_LANES = 4  # argon2 parallelism, as in RFC 9106's profiles
 
@@ -116,12 +129,20 @@ def new_secret() -> str:
     return secrets.token_urlsafe(32)
 
 
+def _unprintable(text: str) -> bool:
+    """Whether ``text`` holds a control, format or unassigned character (U+0000 among
+    them, which PostgreSQL cannot store in a text column)."""
+    return any(unicodedata.category(c)[0] == "C" for c in text)
+
+
 def normalize_email(email: str) -> str:
     """The address as stored and compared: trimmed and lower-cased."""
     address = email.strip().lower()
     local, _, domain = address.rpartition("@")
     if not local or "." not in domain or len(address) > 320 or any(c.isspace() for c in address):
         raise AccountError("Enter an email address such as name@example.org.")
+    if _unprintable(address):
+        raise AccountError("The email address has characters that cannot be part of one.")
     return address
 
 
@@ -131,7 +152,7 @@ def normalize_name(name: str) -> tuple[str, str]:
     shown = " ".join(unicodedata.normalize("NFC", name).split())
     if not 2 <= len(shown) <= MAX_NAME:
         raise AccountError(f"Choose a name of 2 to {MAX_NAME} characters.")
-    if any(unicodedata.category(c)[0] == "C" for c in shown):
+    if _unprintable(shown):
         raise AccountError("The name has characters that cannot be shown.")
     return shown, unicodedata.normalize("NFKC", shown).casefold()
 
@@ -159,9 +180,13 @@ def create_user(
     role: str = "reader",
     now: datetime | None = None,
     settings: Settings | None = None,
+    password_hash: str | None = None,
 ) -> User:
     """A new account. Raises :class:`AccountError` when a field is invalid or taken.
-    ``settings`` names the password hash's cost (None: the default cost)."""
+    ``settings`` names the password hash's cost (None: the default cost);
+    ``password_hash``, the hash of ``password`` made beforehand by :func:`hash_password`,
+    spares a caller in a write transaction the hashing (``password`` is still checked
+    against the rules)."""
     if role not in ROLES:
         raise AccountError(f"Unknown role {role!r}: one of {', '.join(ROLES)}.")
     address = normalize_email(email)
@@ -176,7 +201,7 @@ def create_user(
         email=address,
         name=shown,
         name_key=key,
-        password_hash=hash_password(password, settings),
+        password_hash=password_hash or hash_password(password, settings),
         role=role,
         status="active",
         preferences={},
@@ -213,9 +238,11 @@ def register(
     password: str,
     invite: str | None = None,
     now: datetime | None = None,
+    password_hash: str | None = None,
 ) -> User:
     """Sign-up as the registration setting allows: ``open``, ``invite`` (a valid unused
-    invitation code, spent here) or ``closed``."""
+    invitation code, spent here) or ``closed``. ``password_hash`` as for
+    :func:`create_user`."""
     moment = now or datetime.now(UTC)
     mode = settings.registration
     if mode not in REGISTRATION_MODES:
@@ -228,7 +255,13 @@ def register(
         if row is None or row.used_at is not None:
             raise AccountError("Sign-up here is by invitation: that code is not valid.")
     user = create_user(
-        session, email=email, name=name, password=password, now=moment, settings=settings
+        session,
+        email=email,
+        name=name,
+        password=password,
+        now=moment,
+        settings=settings,
+        password_hash=password_hash,
     )
     if row is not None:
         row.used_by_id, row.used_at = user.id, moment
@@ -256,6 +289,90 @@ def get_user_by_email(session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(User.email == address))
 
 
+@dataclass(frozen=True)
+class SignInAttempt:
+    """A sign-in or password confirmation under way, as :func:`record_attempt` left it:
+    already counted as a failure (``failure_ids``), and what its password is checked
+    against, the account's hash as it was then (None: no such account)."""
+
+    keys: tuple[str, ...]
+    failure_ids: tuple[int, ...]
+    user_id: int | None
+    password_hash: str | None
+    password_changed_at: datetime | None
+
+
+def record_attempt(
+    session: Session,
+    settings: Settings,
+    *,
+    email: str,
+    user: User | None,
+    address: str | None,
+    now: datetime,
+) -> SignInAttempt:
+    """Step one of a sign-in (``user`` is the account ``email`` names, if any): raise
+    :class:`SignInThrottled` past the limit, else record the attempt as a failure of the
+    account and of the address. It is recorded before the password is checked, in the
+    same transaction as the count, so two guesses at once cannot both pass a limit that
+    has room for one; :func:`finish_attempt` forgets it if the password was right."""
+    keys = [_account_key(email)]
+    limits = [settings.sign_in_limit]
+    if address:
+        keys.append(f"address:{address}")
+        limits.append(settings.sign_in_limit * ADDRESS_FACTOR)
+    wait = _throttle_wait(session, keys, limits, now)
+    if wait:
+        raise SignInThrottled(wait)
+    rows = [SignInFailure(key=key, at=now) for key in keys]
+    session.add_all(rows)
+    session.flush()
+    return SignInAttempt(
+        keys=tuple(keys),
+        failure_ids=tuple(row.id for row in rows),
+        user_id=None if user is None else user.id,
+        password_hash=None if user is None else user.password_hash,
+        password_changed_at=None if user is None else user.password_changed_at,
+    )
+
+
+def check_password(attempt: SignInAttempt, password: str, settings: Settings | None) -> str | None:
+    """Step two, the slow one, to run with no transaction open: raise
+    :class:`AccountError` unless ``password`` is the account's. Returns the password
+    hashed anew when the stored hash was made at another cost than ``settings`` name (a
+    hash carries its own parameters, so any cost verifies), else None."""
+    hashing = _hashing(settings)
+    stored = attempt.password_hash
+    if stored is None or len(password) > MAX_PASSWORD:
+        # As long as a real check takes, so that timing does not tell who has an account.
+        with contextlib.suppress(VerificationError):
+            hashing.hasher.verify(hashing.dummy, password[:MAX_PASSWORD])
+        raise AccountError(NO_MATCH)
+    try:
+        hashing.hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError) as error:
+        raise AccountError(NO_MATCH) from error
+    return hashing.hasher.hash(password) if hashing.hasher.check_needs_rehash(stored) else None
+
+
+def finish_attempt(session: Session, attempt: SignInAttempt, rehash: str | None) -> User | None:
+    """Step three, once :func:`check_password` passed: the account, with this attempt and
+    the account's earlier failures forgotten and ``rehash`` stored. None when the account
+    was deleted, or its password changed, since step one: the attempt stays a failure."""
+    user = session.get(User, attempt.user_id) if attempt.user_id is not None else None
+    if user is None or user.password_changed_at != attempt.password_changed_at:
+        return None
+    session.execute(
+        delete(SignInFailure).where(
+            or_(SignInFailure.id.in_(attempt.failure_ids), SignInFailure.key == attempt.keys[0])
+        )
+    )
+    # Another sign-in may have redone the hash meanwhile; either new hash will do.
+    if rehash is not None and user.password_hash == attempt.password_hash:
+        user.password_hash = rehash
+    return user
+
+
 def authenticate(
     session: Session,
     settings: Settings,
@@ -266,13 +383,19 @@ def authenticate(
     now: datetime | None = None,
 ) -> User:
     """The account these credentials open, or :class:`AccountError` (wrong email or
-    password: one message for both) or :class:`SignInThrottled`."""
+    password: one message for both) or :class:`SignInThrottled`. A banned account opens
+    too: a ban stops posting, not reading, downloading one's data or leaving.
+
+    All three steps run in ``session``'s transaction, hashing included: for the command
+    line and scripts. The server runs them in transactions of their own
+    (:mod:`storyline.web.account_api`)."""
+    moment = now or datetime.now(UTC)
     user = get_user_by_email(session, email)
-    _checked(session, settings, email, user, password, address, now or datetime.now(UTC))
-    assert user is not None
-    if user.status == "banned":
-        raise AccountError("This account is banned.")
-    return user
+    attempt = record_attempt(session, settings, email=email, user=user, address=address, now=moment)
+    found = finish_attempt(session, attempt, check_password(attempt, password, settings))
+    if found is None:
+        raise AccountError(NO_MATCH)
+    return found
 
 
 def verify_password(
@@ -286,53 +409,26 @@ def verify_password(
 ) -> None:
     """Confirm a signed-in reader's password before a grave step (a new password, deleting
     the account), throttled as sign-in is, so a stolen session cannot guess it. A banned
-    reader may still confirm, to delete their account."""
-    _checked(session, settings, user.email, user, password, address, now or datetime.now(UTC))
+    reader may still confirm, to delete their account. In ``session``'s transaction, as
+    :func:`authenticate`."""
+    attempt = record_attempt(
+        session,
+        settings,
+        email=user.email,
+        user=user,
+        address=address,
+        now=now or datetime.now(UTC),
+    )
+    if finish_attempt(session, attempt, check_password(attempt, password, settings)) is None:
+        raise AccountError(NO_MATCH)
 
 
-def _checked(
-    session: Session,
-    settings: Settings,
-    email: str,
-    user: User | None,
-    password: str,
-    address: str | None,
-    now: datetime,
-) -> None:
-    keys = [f"account:{email.strip().lower()[:320]}"]
-    limits = [settings.sign_in_limit]
-    if address:
-        keys.append(f"address:{address}")
-        limits.append(settings.sign_in_limit * ADDRESS_FACTOR)
-    wait = _throttle_wait(session, keys, limits, now)
-    if wait:
-        raise SignInThrottled(wait)
-    if user is None or len(password) > MAX_PASSWORD or not _verify(user, password, settings):
-        if user is None:
-            _verify_nobody(password, settings)
-        for key in keys:
-            session.add(SignInFailure(key=key, at=now))
-        raise AccountError("That email and password do not match an account.")
-    session.execute(delete(SignInFailure).where(SignInFailure.key == keys[0]))
-
-
-def _verify(user: User, password: str, settings: Settings | None) -> bool:
-    # A hash carries its own parameters, so any cost verifies; one made at another cost
-    # than the settings name is replaced by one at that cost.
-    hasher = _hashing(settings).hasher
-    try:
-        hasher.verify(user.password_hash, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
-    if hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = hasher.hash(password)
-    return True
-
-
-def _verify_nobody(password: str, settings: Settings | None) -> None:
-    hashing = _hashing(settings)
-    with contextlib.suppress(VerificationError):
-        hashing.hasher.verify(hashing.dummy, password[:MAX_PASSWORD])
+def _account_key(email: str) -> str:
+    """The key an account's failures are counted under: the address as typed, trimmed
+    and lower-cased, with characters no address holds (U+0000, which PostgreSQL cannot
+    store) left out, so that any typed address is counted."""
+    typed = "".join(c for c in email.strip().lower() if unicodedata.category(c)[0] != "C")
+    return f"account:{typed[:320]}"
 
 
 def _throttle_wait(session: Session, keys: list[str], limits: list[int], now: datetime) -> int:
@@ -358,20 +454,6 @@ def forget_old_failures(session: Session, now: datetime) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def change_password(
-    session: Session,
-    user: User,
-    *,
-    current: str,
-    new: str,
-    now: datetime | None = None,
-    settings: Settings | None = None,
-) -> None:
-    if not _verify(user, current, settings):
-        raise AccountError("The current password is not right.")
-    set_password(session, user, new, now=now, settings=settings)
-
-
 def set_password(
     session: Session,
     user: User,
@@ -379,11 +461,14 @@ def set_password(
     *,
     now: datetime | None = None,
     settings: Settings | None = None,
+    password_hash: str | None = None,
 ) -> None:
     """Set a new password and sign every session out (the caller starts a new one);
-    ``settings`` names the hash's cost (None: the default cost)."""
+    ``settings`` names the hash's cost (None: the default cost), and ``password_hash`` is
+    the hash made beforehand, as for :func:`create_user`. API tokens stay: a reader who
+    changes their password knows it; :func:`use_reset` revokes them."""
     check_password_rules(password, user.email)
-    user.password_hash = hash_password(password, settings)
+    user.password_hash = password_hash or hash_password(password, settings)
     user.password_changed_at = now or datetime.now(UTC)
     end_all_sessions(session, user.id)
 
@@ -498,6 +583,8 @@ def create_api_token(
     label = " ".join(name.split())[:100]
     if not label:
         raise AccountError("Name the token, e.g. the app that will use it.")
+    if _unprintable(label):
+        raise AccountError("The token's name has characters that cannot be shown.")
     secret = "sl_" + new_secret()
     row = ApiToken(
         digest=digest(secret), user_id=user.id, name=label, created_at=now or datetime.now(UTC)
@@ -531,6 +618,10 @@ def revoke_api_token(session: Session, user_id: int, token_id: int) -> bool:
         delete(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user_id)
     )
     return bool(getattr(result, "rowcount", 0))
+
+
+def revoke_all_api_tokens(session: Session, user_id: int) -> None:
+    session.execute(delete(ApiToken).where(ApiToken.user_id == user_id))
 
 
 # Password resets -----------------------------------------------------------------------
@@ -568,8 +659,12 @@ def use_reset(
     password: str,
     now: datetime | None = None,
     settings: Settings | None = None,
+    password_hash: str | None = None,
 ) -> User:
-    """Set the password a valid reset link allows; the link is spent, sessions end."""
+    """Set the password a valid reset link allows (``password_hash`` as for
+    :func:`set_password`); the link is spent, and every session and API token ends: a
+    reset is how a reader takes back an account somebody else got into, and a token
+    that somebody made would outlive the password otherwise."""
     moment = now or datetime.now(UTC)
     row = session.get(PasswordReset, digest(token), with_for_update=True) if token else None
     if row is None or row.used_at is not None or row.expires_at <= moment:
@@ -577,7 +672,10 @@ def use_reset(
     user = session.get(User, row.user_id)
     if user is None:
         raise AccountError("That reset link has expired or was used; ask for a new one.")
-    set_password(session, user, password, now=moment, settings=settings)
+    set_password(
+        session, user, password, now=moment, settings=settings, password_hash=password_hash
+    )
+    revoke_all_api_tokens(session, user.id)
     row.used_at = moment
     return user
 
@@ -586,9 +684,27 @@ def use_reset(
 
 
 def set_role(session: Session, user: User, role: str) -> None:
+    """Give ``user`` a role; the last admin keeps theirs (see :func:`refuse_last_admin`)."""
     if role not in ROLES:
         raise AccountError(f"Unknown role {role!r}: one of {', '.join(ROLES)}.")
+    if role != "admin":
+        refuse_last_admin(session, user, f"making it a {role}")
     user.role = role
+
+
+def refuse_last_admin(session: Session, user: User, doing: str) -> None:
+    """Raise :class:`AccountError` if ``user`` is the only admin: an install without one
+    opens its operator pages (feeds, entity corrections) to everyone, so the last admin
+    may be neither demoted nor deleted. The admins' rows are locked (on PostgreSQL), so
+    two admins leaving at once cannot both count on the other."""
+    if user.role != "admin":
+        return
+    admins = session.scalars(select(User.id).where(User.role == "admin").with_for_update()).all()
+    if set(admins) <= {user.id}:
+        raise AccountError(
+            f"{user.email} is the only admin account: {doing} would leave the feeds and "
+            "entity corrections open to everyone. Make another account admin first."
+        )
 
 
 def is_suspended(user: User, now: datetime) -> bool:
@@ -636,6 +752,16 @@ def export_user(session: Session, user: User) -> dict[str, Any]:
     ).all()
     sessions = session.scalars(select(UserSession).where(UserSession.user_id == user.id)).all()
     tokens = list_api_tokens(session, user.id)
+    digests = session.scalars(
+        select(DigestDelivery)
+        .where(DigestDelivery.user_id == user.id)
+        .order_by(DigestDelivery.period)
+    ).all()
+    invites = session.scalars(
+        select(Invite)
+        .where(or_(Invite.created_by_id == user.id, Invite.used_by_id == user.id))
+        .order_by(Invite.created_at)
+    ).all()
     return {
         "account": {
             **user_view(user),
@@ -685,13 +811,30 @@ def export_user(session: Session, user: User) -> dict[str, Any]:
             for s in sessions
         ],
         "api_tokens": [{"name": t.name, "created_at": iso(t.created_at)} for t in tokens],
+        # stories: how many the mail told of; -1, the address could not take it.
+        "digests": [
+            {"period": d.period, "sent_at": iso(d.sent_at), "stories": d.stories} for d in digests
+        ],
+        # Codes are secrets (only their digest is kept), and who used one made by this
+        # account is that reader's to know, not this one's: only whether it was used.
+        "invitations": [
+            {
+                "made_by_you": i.created_by_id == user.id,
+                "used_by_you": i.used_by_id == user.id,
+                "created_at": iso(i.created_at),
+                "used_at": iso(i.used_at),
+            }
+            for i in invites
+        ],
     }
 
 
 def delete_user(session: Session, user: User, now: datetime | None = None) -> None:
     """Delete the account. Its comments lose their text and author; one with replies
     keeps its place as "[deleted]" so the thread still reads. Everything else the
-    account owned (sessions, tokens, follows, votes, notifications) goes with it."""
+    account owned (sessions, tokens, follows, votes, notifications) goes with it. The
+    last admin's account is refused (:func:`refuse_last_admin`)."""
+    refuse_last_admin(session, user, "deleting it")
     moment = now or datetime.now(UTC)
     session.execute(
         update(Comment)

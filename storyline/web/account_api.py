@@ -11,17 +11,21 @@ What protects an account here:
 - the session cookie is HttpOnly, SameSite=Lax, and Secure over https; every sign-in
   starts a new server-side session (a cookie planted before it never becomes signed in)
   and gets a new CSRF token;
-- sign-in (:func:`accounts.authenticate`) and every password confirmation
-  (:func:`accounts.verify_password`, which a banned reader passes too, to delete their
-  account) are throttled per account and per address: the client's address as the server
-  sees it, since an ``X-Forwarded-For`` header is anybody's to write;
+- sign-in and every password confirmation (which a banned reader passes too, to delete
+  their account) are throttled per account and per address: the client's address as the
+  server sees it, since an ``X-Forwarded-For`` header is anybody's to write;
 - a password-reset request gets the same answer whether or not the address has an
   account, and the mail is sent after the answer, so neither text nor timing tells;
 - an API token can do what its owner can, except make more tokens: a stolen token
   must not outlive its revocation through a copy of itself.
 
-Argon2 is slow on purpose (tens of milliseconds of CPU), so the handlers that hash are
-plain functions, which FastAPI runs in its thread pool, off the event loop.
+Argon2 is slow on purpose (a tenth of a second of CPU at the default cost), so the
+handlers that hash are plain functions, which FastAPI runs in its thread pool, off the
+event loop; and no hash is made inside a write transaction, whose writer lock every other
+writer (on SQLite, in every process) waits for. A sign-in or a password confirmation is
+three steps (:func:`accounts.record_attempt`, :func:`accounts.check_password` with no
+transaction open, :func:`accounts.finish_attempt`), and a new password is hashed before
+the write that stores it opens.
 """
 
 from __future__ import annotations
@@ -55,11 +59,13 @@ from storyline.web.schemas import Problem
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+P = TypeVar("P")
 DIGEST_CHOICES = ("off", *DIGEST_KINDS)
 # One reset mail per account per this long, so the form cannot fill somebody's inbox.
 RESET_MAIL_GAP = timedelta(minutes=1)
 TAGS: list[str | Enum] = ["account"]
 MAX_SECRET = 100  # longest session token, reset token or invitation code taken
+MAX_ID = 2**63 - 1  # ids are 64-bit in the database: a longer one names nothing
 SENT = (
     "If an account uses that address, a link to choose a new password is on its way. "
     "It works once, within an hour."
@@ -294,6 +300,8 @@ class AccountOperations:
         """The new account's view and its session token."""
         if self.settings.registration == "closed":
             raise HTTPException(403, "This site is not taking new accounts.")
+        # Hashed before the write opens (the form's other checks come in their order inside).
+        password_hash = accounts.hash_password(form.password, self.settings)
         try:
             with self.database.write() as session:
                 user = accounts.register(
@@ -303,6 +311,7 @@ class AccountOperations:
                     name=form.name,
                     password=form.password,
                     invite=form.invite,
+                    password_hash=password_hash,
                 )
                 return account_view(user, 0), self._start(session, request, user)
         except AccountError as error:
@@ -310,60 +319,95 @@ class AccountOperations:
 
     def sign_in(self, request: Request, email: str, password: str) -> tuple[dict[str, Any], str]:
         """The account's view and a new session token."""
-        with self.database.write() as session:  # a failure is recorded, so this block commits
-            try:
-                user = accounts.authenticate(
+        try:
+            with self.database.write() as session:
+                attempt = accounts.record_attempt(
                     session,
                     self.settings,
                     email=email,
-                    password=password,
+                    user=accounts.get_user_by_email(session, email),
                     address=_address(request),
+                    now=datetime.now(UTC),
                 )
-            except AccountError as error:
-                failure = error
-            else:
-                account = account_view(user, unread_count(session, user.id))
-                return account, self._start(session, request, user)
-        raise _refusal(failure, 401)
+            rehash = accounts.check_password(attempt, password, self.settings)  # no lock held
+            with self.database.write() as session:
+                user = accounts.finish_attempt(session, attempt, rehash)
+                if user is not None:
+                    account = account_view(user, unread_count(session, user.id))
+                    return account, self._start(session, request, user)
+            raise AccountError(accounts.NO_MATCH)  # deleted, or a new password, meanwhile
+        except AccountError as error:
+            raise _refusal(error, 401) from error
 
     def _confirmed(
-        self, request: Request, viewer: Viewer, password: str, then: Callable[[Session, User], T]
+        self,
+        request: Request,
+        viewer: Viewer,
+        password: str,
+        then: Callable[[Session, User, P], T],
+        prepare: Callable[[], P],
     ) -> T:
-        """``then(session, user)`` once ``password`` is the viewer's, checked and throttled
-        as a sign-in is (a banned reader may confirm too)."""
+        """``then(session, user, prepare())`` once ``password`` is the viewer's, checked
+        and throttled as a sign-in is (a banned reader may confirm too). ``prepare`` runs
+        once the password matched, with no transaction open: the place to hash."""
         try:
             with self.database.write() as session:
                 user = user_of(session, viewer)
+                attempt = accounts.record_attempt(
+                    session,
+                    self.settings,
+                    email=user.email,
+                    user=user,
+                    address=_address(request),
+                    now=datetime.now(UTC),
+                )
+            rehash = accounts.check_password(attempt, password, self.settings)  # no lock held
+        except AccountError as error:
+            raise _refusal(error, 401, WRONG_PASSWORD) from error
+        prepared = prepare()
+        refused: AccountError | None = None
+        with self.database.write() as session:
+            confirmed = accounts.finish_attempt(session, attempt, rehash)
+            if confirmed is not None:
                 try:
-                    accounts.verify_password(
-                        session, self.settings, user, password, address=_address(request)
-                    )
+                    # Refused, ``then``'s work is undone, and the password still counts
+                    # as right: its failure is forgotten all the same.
+                    with session.begin_nested():
+                        return then(session, confirmed, prepared)
                 except AccountError as error:
-                    failure = error
-                else:
-                    return then(session, user)
-        except AccountError as error:  # raised by ``then``: its work is rolled back
-            raise _refusal(error) from error
-        raise _refusal(failure, 401, WRONG_PASSWORD)
+                    refused = error
+        if refused is not None:
+            raise _refusal(refused) from refused
+        raise HTTPException(401, WRONG_PASSWORD)  # deleted, or a new password, meanwhile
 
     def change_password(
         self, request: Request, viewer: Viewer, current: str, new: str
     ) -> str | None:
         """Set a new password. Every session ends; a browser (not an API token) gets a
-        new one, whose token is returned."""
+        new one, whose token is returned. API tokens keep working: their owner changed the
+        password, knowing the old one (a reset, which does not need it, revokes them)."""
         try:
             accounts.check_password_rules(new, viewer.email)
         except AccountError as error:
             raise _refusal(error) from error
 
-        def change(session: Session, user: User) -> str | None:
-            accounts.set_password(session, user, new, settings=self.settings)
+        def new_hash() -> str:
+            return accounts.hash_password(new, self.settings)
+
+        def change(session: Session, user: User, password_hash: str) -> str | None:
+            accounts.set_password(session, user, new, password_hash=password_hash)
             return None if viewer.session_id is None else self._start(session, request, user)
 
-        return self._confirmed(request, viewer, current, change)
+        return self._confirmed(request, viewer, current, change, new_hash)
 
     def delete(self, request: Request, viewer: Viewer, password: str) -> None:
-        self._confirmed(request, viewer, password, accounts.delete_user)
+        """Delete the viewer's account, confirmed by its password; the last admin's is
+        refused (400), since without an admin the operator pages are everyone's."""
+
+        def remove(session: Session, user: User, _: None) -> None:
+            accounts.delete_user(session, user)
+
+        self._confirmed(request, viewer, password, remove, lambda: None)
 
     def account(self, viewer: Viewer) -> dict[str, Any]:
         with self.database.read() as session:
@@ -391,11 +435,18 @@ class AccountOperations:
             raise _refusal(error) from error
 
     def revoke_token(self, viewer: Viewer, token_id: int) -> None:
+        # An id past the database's range names no token (and would fail in the query).
         with self.database.write() as session:
-            if not accounts.revoke_api_token(session, viewer.id, token_id):
+            if not (
+                0 < token_id <= MAX_ID and accounts.revoke_api_token(session, viewer.id, token_id)
+            ):
                 raise HTTPException(404, f"you have no API token {token_id}")
 
     def end_session(self, viewer: Viewer, session_id: str) -> None:
+        # Session ids are sha256 digests in hex: anything else (U+0000, which PostgreSQL
+        # cannot take in a query, among it) names no session.
+        if accounts.SESSION_ID.fullmatch(session_id) is None:
+            raise HTTPException(404, "you have no such signed-in browser")
         with self.database.write() as session:
             if not accounts.end_session_by_id(session, viewer.id, session_id):
                 raise HTTPException(404, "you have no such signed-in browser")
@@ -442,9 +493,10 @@ class AccountOperations:
         """The account's view and a new session token, once the new password is set."""
         if not self.reset_is_valid(token):
             raise HTTPException(410, EXPIRED)
+        password_hash = accounts.hash_password(password, self.settings)  # before the write
         try:
             with self.database.write() as session:
-                user = accounts.use_reset(session, token, password, settings=self.settings)
+                user = accounts.use_reset(session, token, password, password_hash=password_hash)
                 return account_view(user, 0), self._start(session, request, user)
         except AccountError as error:
             raise _refusal(error) from error
@@ -575,7 +627,8 @@ def build_account_api_router(settings: Settings, database: Database) -> APIRoute
         "/api/account/password", response_model=AccountOut, responses=_problems(400, 401, 403, 429)
     )
     def api_password(request: Request, form: PasswordIn) -> Response:
-        """Change the password. Every session ends; a session-cookie caller gets a new one."""
+        """Change the password. Every session ends; a session-cookie caller gets a new one.
+        API tokens keep working (a password reset revokes them)."""
         viewer = require_viewer(request)
         check_write(request, viewer)
         token = ops.change_password(request, viewer, form.current, form.new)
@@ -587,11 +640,11 @@ def build_account_api_router(settings: Settings, database: Database) -> APIRoute
         """Everything Storyline keeps about you, as a JSON attachment."""
         return ops.export(require_viewer(request))
 
-    @router.delete("/api/account", status_code=204, responses=_problems(401, 403, 429))
+    @router.delete("/api/account", status_code=204, responses=_problems(400, 401, 403, 429))
     def api_delete(request: Request, form: PasswordOnly) -> Response:
         """Delete your account, confirmed by its password (a banned account too). Comments
         with replies keep their place as "[deleted]"; everything else the account owned
-        goes."""
+        goes. The only admin account is refused (400): make another account admin first."""
         viewer = require_viewer(request)
         check_write(request, viewer)
         ops.delete(request, viewer, form.password)
@@ -623,7 +676,8 @@ def build_account_api_router(settings: Settings, database: Database) -> APIRoute
     def api_use_reset(
         request: Request, token: Annotated[str, Path(max_length=MAX_SECRET)], form: PasswordOnly
     ) -> Response:
-        """Set a new password with a reset link's token (it works once), and sign in."""
+        """Set a new password with a reset link's token (it works once), and sign in. Every
+        other session ends, and every API token of the account is revoked."""
         csrf.check_origin(request)
         account, session_token = ops.use_reset(request, token, form.password)
         return ops.signed_in(JSONResponse(account), request, session_token)

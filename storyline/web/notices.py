@@ -17,6 +17,9 @@ from fastapi.responses import RedirectResponse, Response
 COOKIE = "storyline_notice"
 MAX_AGE = 60  # seconds: long enough for the redirect, not enough to surprise a later visit
 MAX_CHARS = 500
+# Browsers drop a cookie of more than 4 KB without a word, and percent-encoding makes a
+# character of three or four UTF-8 bytes nine or twelve: 500 of them would not fit.
+MAX_ENCODED = 3000
 
 
 def redirect(request: Request, target: str, notice: str | None) -> RedirectResponse:
@@ -25,7 +28,7 @@ def redirect(request: Request, target: str, notice: str | None) -> RedirectRespo
     if notice:
         response.set_cookie(
             COOKIE,
-            quote(notice[:MAX_CHARS]),
+            _encoded(notice),
             max_age=MAX_AGE,
             path=urlsplit(target).path or "/",
             httponly=True,
@@ -33,6 +36,19 @@ def redirect(request: Request, target: str, notice: str | None) -> RedirectRespo
             secure=request.url.scheme == "https",
         )
     return response
+
+
+def _encoded(notice: str) -> str:
+    """``notice`` as the cookie carries it: percent-encoded, cut short (with "…") so that
+    the encoded form stays within :data:`MAX_ENCODED` bytes."""
+    text = notice[:MAX_CHARS]
+    value = quote(text)
+    while len(value) > MAX_ENCODED:
+        # A character encodes to 12 bytes at most, so dropping a twelfth of the excess in
+        # characters (one at least) never cuts more than it must.
+        text = text[: len(text) - max(1, (len(value) - MAX_ENCODED) // 12)]
+        value = quote(text + "…")
+    return value
 
 
 def take(request: Request) -> str | None:

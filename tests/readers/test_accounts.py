@@ -14,7 +14,13 @@ from storyline.readers import accounts
 from storyline.readers.accounts import AccountError, SignInThrottled
 from storyline.settings import Settings, SettingsError, load_settings
 from storyline.store import Database
-from storyline.store.schema import Comment, CommentVote, User
+from storyline.store.schema import (
+    Comment,
+    CommentVote,
+    DigestDelivery,
+    SignInFailure,
+    User,
+)
 from tests.conftest import QUICK_HASH
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
@@ -252,24 +258,26 @@ def test_sessions_are_server_side_and_revocable(database: Database, settings: Se
         assert accounts.session_user(session, second, NOW) is None
 
 
-def test_changing_the_password_ends_every_session(database: Database, settings: Settings) -> None:
+def test_changing_the_password_ends_every_session_and_keeps_api_tokens(
+    database: Database, settings: Settings
+) -> None:
     user_id = _user(database)
     with database.write() as session:
         user = session.get(User, user_id)
         assert user is not None
         token = accounts.start_session(session, user, settings, now=NOW)
-        with pytest.raises(AccountError, match="current password"):
-            accounts.change_password(
-                session, user, current="wrong", new="another long secret", settings=settings
-            )
+        _, api_secret = accounts.create_api_token(session, user, "Kitchen tablet")
+    new_hash = accounts.hash_password("another long secret", settings)  # before the write
     with database.write() as session:
         user = session.get(User, user_id)
         assert user is not None
-        accounts.change_password(
-            session, user, current=PASSWORD, new="another long secret", settings=settings
-        )
+        with pytest.raises(AccountError, match="at least"):
+            accounts.set_password(session, user, "short", password_hash=new_hash)
+        accounts.set_password(session, user, "another long secret", password_hash=new_hash)
+    assert _stored_hash(database, user_id) == new_hash
     with database.read() as session:
         assert accounts.session_user(session, token, NOW) is None
+        assert accounts.token_user(session, api_secret) is not None  # the owner changed it
     with database.write() as session:
         accounts.authenticate(
             session,
@@ -416,3 +424,184 @@ def test_housekeeping_forgets_expired_sessions_and_old_failures(
             s.id for s in accounts.list_sessions(session, user_id, NOW - timedelta(days=91))
         ] == [accounts.digest(fresh)]
         assert accounts.session_user(session, old, NOW - timedelta(days=89)) is None
+
+
+def test_a_try_counts_as_a_failure_until_its_password_proves_right(
+    database: Database, settings: Settings
+) -> None:
+    """The three steps of a sign-in, each in a transaction of its own as the server runs
+    them: a try is recorded before its password is checked, so tries at once cannot all
+    pass a limit that has room for one; a right password then forgets it."""
+    strict = dataclasses.replace(settings, sign_in_limit=1)
+    user_id = _user(database)
+
+    def record(address: str) -> accounts.SignInAttempt:
+        with database.write() as session:
+            user = accounts.get_user_by_email(session, "ines@example.org")
+            return accounts.record_attempt(
+                session, strict, email="ines@example.org", user=user, address=address, now=NOW
+            )
+
+    first = record("10.0.0.1")
+    with pytest.raises(SignInThrottled):  # the first is still being checked
+        record("10.0.0.2")
+    rehash = accounts.check_password(first, PASSWORD, strict)
+    with database.write() as session:
+        found = accounts.finish_attempt(session, first, rehash)
+        assert found is not None and found.id == user_id
+    with database.read() as session:
+        assert session.scalars(select(SignInFailure)).all() == []
+    # A try whose password changed while it was checked is not let in.
+    second = record("10.0.0.1")
+    accounts.check_password(second, PASSWORD, strict)
+    with database.write() as session:
+        user = session.get(User, user_id)
+        assert user is not None
+        accounts.set_password(
+            session, user, "changed meanwhile", now=NOW + timedelta(seconds=1), settings=strict
+        )
+    with database.write() as session:
+        assert accounts.finish_attempt(session, second, None) is None
+    with database.read() as session:
+        assert len(session.scalars(select(SignInFailure)).all()) == 2  # account and address
+    with pytest.raises(AccountError, match="do not match"):
+        accounts.check_password(second, "wrong password", strict)
+
+
+@pytest.mark.parametrize("limit", ["0", "-3"])
+def test_a_sign_in_limit_below_one_is_a_settings_error(limit: str) -> None:
+    with pytest.raises(SettingsError, match="STORYLINE_SIGN_IN_LIMIT"):
+        load_settings(environ={"STORYLINE_SIGN_IN_LIMIT": limit})
+    with pytest.raises(SettingsError, match="less than 1"):
+        load_settings(environ={}, sign_in_limit=int(limit))
+    assert load_settings(environ={"STORYLINE_SIGN_IN_LIMIT": "1"}).sign_in_limit == 1
+
+
+def test_control_characters_in_an_address_or_a_token_name_are_refused(
+    database: Database, settings: Settings
+) -> None:
+    """U+0000 cannot be stored in, or compared with, a PostgreSQL text column: it is
+    refused with a reason, and a sign-in or reset with it finds nobody."""
+    user_id = _user(database)
+    for email in ("ines\x00@example.org", "ines@exam\x1bple.org", "ines\u200b@example.org"):
+        with pytest.raises(AccountError, match="cannot be part of one"):
+            accounts.normalize_email(email)
+        with database.write() as session:
+            assert accounts.get_user_by_email(session, email) is None
+            with pytest.raises(AccountError, match="do not match"):
+                accounts.authenticate(
+                    session, settings, email=email, password=PASSWORD, address="10.0.0.1"
+                )
+    with database.write() as session:
+        user = session.get(User, user_id)
+        assert user is not None
+        with pytest.raises(AccountError, match="cannot be shown"):
+            accounts.create_api_token(session, user, "Pocket\x00reader")
+        row, _ = accounts.create_api_token(session, user, "  Pocket\treader ")
+        assert row.name == "Pocket reader"  # whitespace is folded, not refused
+
+
+def test_the_last_admin_is_neither_deleted_nor_demoted(database: Database) -> None:
+    admin_id = _user(database)
+    other_id = _user(database, "omar@example.org", "Omar Haddad")
+    with database.write() as session:
+        admin, other = session.get(User, admin_id), session.get(User, other_id)
+        assert admin is not None and other is not None
+        accounts.set_role(session, admin, "admin")
+        accounts.delete_user(session, other)  # no admin's account: nothing to keep
+    with database.write() as session:
+        admin = session.get(User, admin_id)
+        assert admin is not None
+        with pytest.raises(AccountError, match="only admin account: deleting it"):
+            accounts.delete_user(session, admin)
+        with pytest.raises(AccountError, match="only admin account: making it a moderator"):
+            accounts.set_role(session, admin, "moderator")
+    with database.read() as session:
+        admin = session.get(User, admin_id)
+        assert admin is not None and admin.role == "admin"
+    second_id = _user(database, "omar@example.org", "Omar Haddad")
+    with database.write() as session:
+        admin, second = session.get(User, admin_id), session.get(User, second_id)
+        assert admin is not None and second is not None
+        accounts.set_role(session, second, "admin")
+        accounts.set_role(session, admin, "reader")
+        with pytest.raises(AccountError, match="Make another account admin first"):
+            accounts.delete_user(session, second)
+        accounts.delete_user(session, admin)
+
+
+def test_a_reset_revokes_the_accounts_api_tokens(database: Database, settings: Settings) -> None:
+    user_id = _user(database)
+    other_id = _user(database, "omar@example.org", "Omar Haddad")
+    with database.write() as session:
+        user, other = session.get(User, user_id), session.get(User, other_id)
+        assert user is not None and other is not None
+        _, planted = accounts.create_api_token(session, user, "Somebody else's")
+        _, theirs = accounts.create_api_token(session, other, "Omar's app")
+        token = accounts.create_reset(session, user, now=NOW)
+    new_hash = accounts.hash_password("taken back at last", settings)  # before the write
+    with database.write() as session:
+        accounts.use_reset(session, token, "taken back at last", now=NOW, password_hash=new_hash)
+    with database.read() as session:
+        assert accounts.token_user(session, planted) is None
+        assert accounts.token_user(session, theirs) is not None
+    assert _stored_hash(database, user_id) == new_hash
+
+
+def test_the_export_holds_digests_sent_and_invitations_made_or_used(
+    database: Database, settings: Settings
+) -> None:
+    inviter_id = _user(database)
+    with database.write() as session:
+        inviter = session.get(User, inviter_id)
+        assert inviter is not None
+        used_code = accounts.create_invite(session, inviter, now=NOW)
+        accounts.create_invite(session, inviter, now=NOW + timedelta(minutes=1))
+    invited = dataclasses.replace(settings, registration="invite")
+    with database.write() as session:
+        guest = accounts.register(
+            session,
+            invited,
+            email="omar@example.org",
+            name="Omar Haddad",
+            password=PASSWORD,
+            invite=used_code,
+            now=NOW + timedelta(hours=1),
+        )
+        guest_id = guest.id
+        session.add_all(
+            [
+                DigestDelivery(user_id=inviter_id, period="2026-11-26", sent_at=NOW, stories=3),
+                DigestDelivery(user_id=inviter_id, period="2026-11-27", stories=-1),
+                DigestDelivery(user_id=guest_id, period="2026-11-27", sent_at=NOW, stories=1),
+            ]
+        )
+    with database.read() as session:
+        inviter = session.get(User, inviter_id)
+        guest = session.get(User, guest_id)
+        assert inviter is not None and guest is not None
+        mine = accounts.export_user(session, inviter)
+        theirs = accounts.export_user(session, guest)
+    assert mine["digests"] == [
+        {"period": "2026-11-26", "sent_at": "2026-11-26T12:00:00Z", "stories": 3},
+        {"period": "2026-11-27", "sent_at": None, "stories": -1},
+    ]
+    assert mine["invitations"] == [
+        {
+            "made_by_you": True,
+            "used_by_you": False,
+            "created_at": "2026-11-26T12:00:00Z",
+            "used_at": "2026-11-26T13:00:00Z",
+        },
+        {
+            "made_by_you": True,
+            "used_by_you": False,
+            "created_at": "2026-11-26T12:01:00Z",
+            "used_at": None,
+        },
+    ]
+    assert theirs["digests"] == [
+        {"period": "2026-11-27", "sent_at": "2026-11-26T12:00:00Z", "stories": 1}
+    ]
+    assert [i["used_by_you"] for i in theirs["invitations"]] == [True]
+    assert used_code not in str(mine) and accounts.digest(used_code) not in str(mine)

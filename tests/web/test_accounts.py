@@ -21,7 +21,7 @@ from storyline.readers.moderation import act_on_user
 from storyline.readers.notifications import wants
 from storyline.settings import Settings
 from storyline.store import Database
-from storyline.store.schema import User
+from storyline.store.schema import SignInFailure, User
 from storyline.web import create_app
 from storyline.web.account_api import AccountOut, SessionOut, TokenOut
 from storyline.web.auth import SESSION_COOKIE
@@ -659,3 +659,66 @@ def test_the_account_page_needs_a_signed_in_reader(empty_client: TestClient) -> 
     assert answer.status_code == 303 and answer.headers["location"] == "/signin?next=/account"
     assert empty_client.get("/api/account").status_code == 401
     assert empty_client.get("/account/export", follow_redirects=False).status_code == 303
+
+
+# Bans and the last admin -------------------------------------------------------------------
+
+
+def test_a_banned_reader_signs_in_with_a_password_or_a_reset_link(
+    settings: Settings, database: Database
+) -> None:
+    """A ban stops posting, not leaving: a banned reader whose session lapsed signs in
+    again (by password, or by a reset link when it is forgotten) to read, download their
+    data or delete their account, and reset and sign-in agree on it."""
+    moderator_id = make_user(database, "keeper@example.org", "Site Keeper", role="moderator")
+    user_id = make_user(database)
+    with database.write() as session:
+        act_on_user(
+            session,
+            user_id=user_id,
+            moderator_id=moderator_id,
+            action="ban",
+            reason="Repeated abuse of other readers.",
+            now=datetime.now(UTC),
+        )
+        user = session.get(User, user_id)
+        assert user is not None
+        token = accounts.create_reset(session, user)
+    with app_client(settings, database) as by_password:
+        assert sign_in(by_password).status_code == 303
+        assert by_password.get("/api/account").json()["status"] == "banned"
+        answer = by_password.post("/api/signin", json={"email": EMAIL, "password": PASSWORD})
+        assert answer.status_code == 200 and answer.json()["status"] == "banned"
+    with app_client(settings, database) as by_reset:
+        done = post_form(by_reset, f"/reset/{token}", password=NEW_PASSWORD)
+        assert done.status_code == 303 and done.headers["location"] == "/account?done=reset"
+        assert by_reset.get("/api/account").json()["status"] == "banned"
+        assert by_reset.get("/api/account/export").status_code == 200
+        gone = by_reset.request(
+            "DELETE", "/api/account", json={"password": NEW_PASSWORD}, headers=csrf_header(by_reset)
+        )
+        assert gone.status_code == 204 and stored_user(database) is None
+
+
+def test_the_only_admin_cannot_delete_their_account(settings: Settings, database: Database) -> None:
+    """Without an admin the operator pages (feeds, entity corrections) are everyone's, so
+    the last admin's account stays until another account is admin."""
+    make_user(database, role="admin")
+    with app_client(settings, database) as page, app_client(settings, database) as api:
+        sign_in(page)
+        sign_in(api)
+        refused = post_form(page, "/account/delete", password=PASSWORD)
+        assert refused.status_code == 400
+        reason = text(one(parse(refused.text), "//p[@id='delete-error']"))
+        assert "only admin" in reason and "Make another account admin first." in reason
+        by_api = api.request(
+            "DELETE", "/api/account", json={"password": PASSWORD}, headers=csrf_header(api)
+        )
+        assert by_api.status_code == 400 and "admin first" in by_api.json()["detail"]
+        assert stored_user(database) is not None
+        # The password was right: neither refusal counts as a failed try.
+        with database.read() as session:
+            assert session.scalars(select(SignInFailure)).all() == []
+        make_user(database, "second@example.org", "Second Admin", role="admin")
+        assert post_form(page, "/account/delete", password=PASSWORD).status_code == 303
+        assert stored_user(database) is None

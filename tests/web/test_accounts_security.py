@@ -4,16 +4,23 @@ reset links used twice or late, and finding out who has an account."""
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import threading
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+import httpx2
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from storyline.readers import accounts
 from storyline.settings import Settings
 from storyline.store import Database
-from storyline.store.schema import ApiToken, User, UserSession
+from storyline.store.schema import ApiToken, SignInFailure, User, UserSession
 from storyline.web.auth import SESSION_COOKIE
 from storyline.web.csrf import COOKIE as CSRF_COOKIE
 from tests.support.smtp_server import served_smtp
@@ -462,3 +469,159 @@ def test_wrong_email_and_wrong_password_read_the_same(
         for answer in (wrong_password, no_account)
     ]
     assert messages[0] == messages[1]
+
+
+# Hashing holds no writer ------------------------------------------------------------------
+
+
+@functools.cache
+def _slow_cost() -> int:
+    """Passes at 64 MiB that make one argon2 hash take 0.3 s or more on this machine, so
+    that a writer held while hashing could not go unnoticed."""
+    passes = 3
+    while True:
+        hasher = PasswordHasher(time_cost=passes, memory_cost=65_536, parallelism=4)
+        started = time.perf_counter()
+        hasher.hash("calibrating the cost")
+        if time.perf_counter() - started >= 0.3 or passes >= 48:
+            return passes
+        passes *= 2
+
+
+def _longest_write_during(
+    database: Database, operation: Callable[[], httpx2.Response]
+) -> tuple[float, httpx2.Response]:
+    """Run ``operation`` in a thread and, while it runs, one short write after another
+    here: the longest any of them took (the operation must take 0.3 s or more), and the
+    operation's answer."""
+    errors: list[BaseException] = []
+    answers: list[httpx2.Response] = []
+
+    def run() -> None:
+        try:
+            answers.append(operation())
+        except BaseException as error:  # re-raised below, in the test's thread
+            errors.append(error)
+
+    worker = threading.Thread(target=run)
+    started = time.perf_counter()
+    worker.start()
+    longest, writes = 0.0, 0
+    while worker.is_alive():
+        before = time.perf_counter()
+        with database.write() as session:
+            session.add(SignInFailure(key="address:probe", at=datetime.now(UTC)))
+        longest = max(longest, time.perf_counter() - before)
+        writes += 1
+        time.sleep(0.005)  # let the operation's own short writes take their turn
+    worker.join()
+    if errors:
+        raise errors[0]
+    assert time.perf_counter() - started >= 0.3 and writes >= 3  # the hashing was measured
+    return longest, answers[0]
+
+
+@pytest.mark.parametrize("operation", ["sign-in", "password change", "sign-up", "reset"])
+def test_hashing_a_password_keeps_no_other_write_waiting(
+    settings: Settings, database: Database, operation: str
+) -> None:
+    """Argon2 takes a tenth of a second a hash at the default cost, and the writer lock
+    is every thread's (on SQLite, every process's): hashing while holding it would stall
+    every other write for as long, the session touches of the event loop among them."""
+    slow = dataclasses.replace(
+        settings, password_hash_memory_kib=65_536, password_hash_time_cost=_slow_cost()
+    )
+    with database.write() as session:
+        accounts.create_user(
+            session, email=EMAIL, name="Mira Okonkwo", password=PASSWORD, settings=slow
+        )
+    passwords = [PASSWORD, NEW_PASSWORD]
+
+    def operate(client: TestClient, attempt: int) -> httpx2.Response:
+        if operation == "sign-in":
+            return client.post("/api/signin", json={"email": EMAIL, "password": PASSWORD})
+        if operation == "password change":
+            current, new = passwords[attempt % 2], passwords[(attempt + 1) % 2]
+            return client.post(
+                "/api/account/password",
+                json={"current": current, "new": new},
+                headers=csrf_header(client),
+            )
+        if operation == "sign-up":
+            return client.post(
+                "/api/signup",
+                json={
+                    "email": f"ola{attempt}@example.org",
+                    "name": f"Ola Brandt {attempt}",
+                    "password": PASSWORD,
+                },
+            )
+        return client.post(f"/api/reset/{resets[attempt]}", json={"password": PASSWORD})
+
+    resets: dict[int, str] = {}
+    longest: list[float] = []
+    with app_client(slow, database) as client:
+        # The app's first request builds its middleware, a few hundred milliseconds of
+        # Python that would slow the writes here (the interpreter lock), lock or no lock.
+        form_token(client)
+        if operation == "password change":
+            assert sign_in(client).status_code == 303
+        # A write may be slow for other reasons on a busy machine, once; a writer held
+        # while hashing makes every try slow. Up to three tries, then.
+        for attempt in range(3):
+            if operation == "reset":  # a newer link voids the older: each made for its use
+                with database.write() as session:
+                    user = session.scalar(select(User).where(User.email == EMAIL))
+                    assert user is not None
+                    resets[attempt] = accounts.create_reset(session, user)
+            took, answer = _longest_write_during(
+                database, functools.partial(operate, client, attempt)
+            )
+            assert answer.status_code in (200, 201), answer.text
+            longest.append(took)
+            if longest[-1] < 0.15:
+                break
+    assert min(longest) < 0.15, f"writes waited {longest} s while passwords were hashed"
+
+
+# Resets and API tokens ----------------------------------------------------------------------
+
+
+def test_a_reset_revokes_api_tokens_and_a_password_change_keeps_them(
+    settings: Settings, database: Database
+) -> None:
+    """A reset takes an account back from whoever got in, and a token they made would
+    outlive the password; a change is made by somebody who knew the password."""
+    make_user(database)
+    with app_client(settings, database) as client:
+        sign_in(client)
+        kept = client.post(
+            "/api/account/tokens", json={"name": "Desk"}, headers=csrf_header(client)
+        ).json()["token"]
+        changed = client.post(
+            "/api/account/password",
+            json={"current": PASSWORD, "new": NEW_PASSWORD},
+            headers=csrf_header(client),
+        )
+        assert changed.status_code == 200
+        planted = client.post(
+            "/api/account/tokens", json={"name": "Intruder's"}, headers=csrf_header(client)
+        ).json()["token"]
+    with app_client(settings, database) as app:
+        for secret in (kept, planted):
+            bearer = {"Authorization": f"Bearer {secret}"}
+            assert app.get("/api/account", headers=bearer).status_code == 200
+    with database.write() as session:
+        user = session.scalar(select(User).where(User.email == EMAIL))
+        assert user is not None
+        token = accounts.create_reset(session, user)
+    with app_client(settings, database) as owner:
+        done = post_form(owner, f"/reset/{token}", password="taken back at last")
+        assert done.status_code == 303
+        notice = owner.get(done.headers["location"]).text
+        assert "every API token of the account is revoked" in notice
+        for secret in (kept, planted):
+            bearer = {"Authorization": f"Bearer {secret}"}
+            assert owner.get("/api/account", headers=bearer).status_code == 401
+    with database.read() as session:
+        assert session.scalars(select(ApiToken)).all() == []
