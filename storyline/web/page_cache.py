@@ -16,10 +16,11 @@ Three rules keep it both fresh and quick under load:
   requests that arrive while that build runs get the stale copy at once. A stale copy is
   thus served only for as long as one build takes, and never once it is more than
   :data:`STALE_LIMIT` seconds past its time.
-- **A change here shows at once**: a comment posted, edited or moderated through this
-  process marks every kept page stale, so the next request starts a rebuild; a page whose
-  build began before the change is stored already stale. One posted through another
-  process shows after at most ``STORYLINE_PAGE_CACHE_SECONDS``.
+- **A change here shows within a second**: a comment posted, edited or moderated through
+  this process marks every kept page stale, and the next request after the page is
+  :data:`CHANGE_DELAY` old starts a rebuild; a page whose build began before the change is
+  stored already stale. One posted through another process shows after at most
+  ``STORYLINE_PAGE_CACHE_SECONDS``.
 
 Each process keeps its own. Signed-in readers are never served from it.
 """
@@ -39,6 +40,10 @@ from starlette.requests import Request
 MAX_PAGES = 1000
 # Seconds past its time that a kept page may still be served while it is being rebuilt.
 STALE_LIMIT = 30.0
+# Seconds a page stays as built after a change, at most: a page of a busy thread is
+# rebuilt at most once per CHANGE_DELAY however fast comments arrive, since every rebuild
+# takes the interpreter away from answering the kept pages for tens of milliseconds.
+CHANGE_DELAY = 1.0
 
 Build = Callable[[], Awaitable[str]]
 _clock = time.monotonic  # one name for it, which tests can move forward
@@ -61,8 +66,11 @@ def page_key(request: Request, **choices: object) -> str:
 class PageCache:
     """Rendered pages by URL, each fresh for ``seconds`` (0: nothing is kept)."""
 
-    def __init__(self, seconds: float, max_pages: int = MAX_PAGES) -> None:
+    def __init__(
+        self, seconds: float, max_pages: int = MAX_PAGES, change_delay: float | None = None
+    ) -> None:
         self.seconds = seconds
+        self.change_delay = min(CHANGE_DELAY, seconds) if change_delay is None else change_delay
         self.max_pages = max_pages
         self._pages: OrderedDict[str, _Kept] = OrderedDict()
         self._generation = 0
@@ -112,7 +120,11 @@ class PageCache:
                 del self._pages[url]
                 return None, False
             self._pages.move_to_end(url)
-            return kept, age <= self.seconds and kept.generation == self._generation
+            if age > self.seconds:
+                return kept, False
+            # A change makes a page stale, but one built moments ago waits out the rest of
+            # CHANGE_DELAY first: comments posted twice a second rebuild it once a second.
+            return kept, kept.generation == self._generation or age < self.change_delay
 
     async def _build(self, url: str, build: Build) -> str:
         flight: asyncio.Future[str] = asyncio.get_running_loop().create_future()

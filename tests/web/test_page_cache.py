@@ -17,7 +17,7 @@ from storyline.store import Database
 from storyline.store.schema import Comment
 from storyline.web import page_cache
 from storyline.web.auth import SESSION_COOKIE
-from storyline.web.page_cache import STALE_LIMIT, PageCache
+from storyline.web.page_cache import CHANGE_DELAY, STALE_LIMIT, PageCache
 from storyline.web.rendering import BUILDS_AT_ONCE, Pages
 from tests.web.conftest import Seeded, TestClient, create_app
 
@@ -72,7 +72,7 @@ def test_many_readers_of_a_page_not_kept_wait_for_one_build() -> None:
 
 def test_a_stale_page_is_served_only_while_one_request_rebuilds_it() -> None:
     async def scenario() -> None:
-        cache, build = PageCache(60), Builds()
+        cache, build = PageCache(60, change_delay=0), Builds()
         assert await cache.serve("/a", build) == "page 1"
         cache.mark_stale()  # a comment was posted
         build.release.clear()
@@ -88,9 +88,31 @@ def test_a_stale_page_is_served_only_while_one_request_rebuilds_it() -> None:
     asyncio.run(scenario())
 
 
+def test_a_change_rebuilds_a_page_no_sooner_than_the_change_delay(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async def scenario() -> None:
+        now = [1000.0]
+        monkeypatch.setattr(page_cache, "_clock", lambda: now[0])
+        cache, build = PageCache(60), Builds()
+        assert cache.change_delay == CHANGE_DELAY
+        assert await cache.serve("/a", build) == "page 1"
+        cache.mark_stale()
+        now[0] += CHANGE_DELAY / 2  # comments keep coming: the page stays as built
+        assert await cache.serve("/a", build) == "page 1"
+        cache.mark_stale()
+        now[0] += CHANGE_DELAY / 2 + 0.01  # then it is rebuilt, once
+        assert await cache.serve("/a", build) == "page 2"
+        assert await cache.serve("/a", build) == "page 2"
+        assert build.calls == 2
+        assert PageCache(0.5).change_delay == 0.5  # never longer than a page is kept
+
+    asyncio.run(scenario())
+
+
 def test_a_page_whose_build_began_before_a_change_is_kept_already_stale() -> None:
     async def scenario() -> None:
-        cache, build = PageCache(60), Builds()
+        cache, build = PageCache(60, change_delay=0), Builds()
         build.release.clear()
         first = asyncio.ensure_future(cache.serve("/a", build))
         await asyncio.sleep(0.01)
@@ -199,6 +221,7 @@ def test_signed_out_readers_share_a_kept_page_until_something_changes(
         )
         assert posted.status_code == 200 and "Posted here" in posted.text
         reader.cookies.delete(SESSION_COOKIE)
+        time.sleep(CHANGE_DELAY)  # the kept page waits out the change delay, then:
         assert "Posted here" in reader.get(url).text  # this process rebuilds its pages
         assert "Posted here" not in other_process.get(url).text  # that one, in 60 s
 
