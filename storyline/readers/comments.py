@@ -57,6 +57,7 @@ from storyline.readers.markdown import (
 from storyline.readers.notifications import notify
 from storyline.settings import Settings, SettingsError
 from storyline.store.schema import (
+    MAX_ID,
     Article,
     Comment,
     CommentVote,
@@ -82,8 +83,6 @@ PLACEHOLDERS = {
     "hidden": "[hidden by a moderator]",
     "held": "[waiting for a moderator]",
 }
-# Ids are 64-bit integers in the database; nothing has an id outside 1..MAX_ID.
-MAX_ID = 2**63 - 1
 _EXCERPT_CHARS = 120
 _Row = Any  # a row of _THREAD_COLUMNS: id, parent_id, user_id, author, html, status, …
 _WILSON_Z = 1.96  # 95% confidence

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from storyline.store.articles import ListCursor, insert_ignore, slugify
 from storyline.store.reads import read_articles_by_ids
 from storyline.store.schema import (
+    MAX_ID,
     Article,
     Entity,
     Follow,
@@ -51,7 +52,6 @@ MAX_WORD = 100
 _MERGEABLE: dict[str, Any] = {"story": Story, "storyline": Storyline, "entity": Entity}
 _NAMES = {"story": Story.title, "storyline": Storyline.title, "entity": Entity.name}
 _PAGES = {"story": "/stories/", "storyline": "/storylines/", "entity": "/entities/"}
-_MAX_ID = 2**63 - 1
 
 
 class FollowError(ValueError):
@@ -156,7 +156,7 @@ def _as_id(target: str | int) -> int | None:
         number = int(str(target).strip())
     except ValueError:
         return None
-    return number if 0 < number <= _MAX_ID else None
+    return number if 0 < number <= MAX_ID else None
 
 
 def follow(
@@ -359,7 +359,7 @@ def follow_modes(
 
 
 def _existing_articles(session: Session, article_ids: Iterable[int]) -> list[int]:
-    wanted = sorted({i for i in article_ids if 0 < i <= _MAX_ID})
+    wanted = sorted({i for i in article_ids if 0 < i <= MAX_ID})
     if not wanted:
         return []
     return list(session.execute(select(Article.id).where(Article.id.in_(wanted))).scalars())

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, lazyload
 
 from storyline.model import ArticleDraft, content_fingerprint
 from storyline.store.schema import (
+    MAX_ID,
     Article,
     ArticleBlock,
     ArticleLink,
@@ -91,7 +92,7 @@ class ListCursor:
             stamp, article_id = value.rsplit("_", 1)
             listed_at = datetime.strptime(stamp, "%Y%m%dT%H%M%S.%fZ").replace(tzinfo=UTC)
             number = int(article_id)
-            if not 0 <= number < 2**63:  # beyond what the database's ids can hold
+            if not 0 <= number <= MAX_ID:  # beyond what the database's ids can hold
                 raise ValueError(article_id)
             return cls(listed_at, number)
         except ValueError as exc:

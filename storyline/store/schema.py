@@ -28,6 +28,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # 64-bit keys on PostgreSQL (a 5M-article corpus and beyond), SQLite's rowid alias there.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
+# The largest id a key can hold: an id from outside beyond it names nothing, and is "not
+# found" rather than an error of the database driver.
+MAX_ID = 2**63 - 1
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -50,7 +50,7 @@ from storyline.readers.notifications import NOTIFICATION_KINDS, unread_count
 from storyline.readers.notifications import wants as wants_notification
 from storyline.settings import Settings
 from storyline.store import Database
-from storyline.store.schema import ApiToken, PasswordReset, User
+from storyline.store.schema import MAX_ID, ApiToken, PasswordReset, User
 from storyline.views import iso
 from storyline.web import csrf
 from storyline.web.auth import SESSION_COOKIE, Viewer, check_write, current_viewer, require_viewer
@@ -65,7 +65,6 @@ DIGEST_CHOICES = ("off", *DIGEST_KINDS)
 RESET_MAIL_GAP = timedelta(minutes=1)
 TAGS: list[str | Enum] = ["account"]
 MAX_SECRET = 100  # longest session token, reset token or invitation code taken
-MAX_ID = 2**63 - 1  # ids are 64-bit in the database: a longer one names nothing
 SENT = (
     "If an account uses that address, a link to choose a new password is on its way. "
     "It works once, within an hour."

@@ -23,9 +23,9 @@ from storyline.ai.material import Material
 from storyline.ai.types import FEATURES
 from storyline.ai_views import AiService, article_material, story_material
 from storyline.store import Database
+from storyline.store.schema import MAX_ID
 
 _log = logging.getLogger(__name__)
-_MAX_ID = 2**63 - 1
 Question = Annotated[
     str,
     Query(min_length=1, max_length=MAX_QUESTION_CHARS, description="The question, in plain words."),
@@ -39,7 +39,7 @@ _READERS: dict[str, Callable[[Session, int], Material | None]] = {
 def read_material(database: Database, kind: str, target_id: int) -> Material:
     """The article's or story's material; ``404`` when there is none with that id."""
     material = None
-    if target_id <= _MAX_ID:
+    if target_id <= MAX_ID:
         with database.read() as session:
             material = _READERS[kind](session, target_id)
     if material is None:

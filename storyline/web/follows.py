@@ -41,13 +41,12 @@ from storyline.readers import follows, notifications
 from storyline.readers.accounts import new_secret
 from storyline.settings import Settings
 from storyline.store import Database, ListCursor
-from storyline.store.schema import User
+from storyline.store.schema import MAX_ID, User
 from storyline.web import notices, schemas
 from storyline.web.auth import Viewer, check_write, current_viewer, local_path, require_viewer
 from storyline.web.rendering import Pages
 
 MAX_LIMIT = 200
-_MAX_ID = 2**63 - 1
 _ERRORS = schemas.problems(
     {
         400: "A target, mode or cursor that is wrong.",
@@ -86,7 +85,7 @@ class ReadingOut(BaseModel):
 
 
 class NotificationsRead(BaseModel):
-    ids: list[Annotated[int, Field(ge=1, le=_MAX_ID)]] | None = Field(
+    ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] | None = Field(
         default=None, max_length=1000, description="The notifications to mark; null: all."
     )
 
@@ -285,7 +284,7 @@ def build_follows_router(settings: Settings, database: Database, pages: Pages) -
         viewer = require_viewer(request)
         check_write(request, viewer)
         with database.write() as session:
-            removed = follow_id <= _MAX_ID and follows.remove_follow(session, viewer.id, follow_id)
+            removed = follow_id <= MAX_ID and follows.remove_follow(session, viewer.id, follow_id)
         if not removed:
             raise HTTPException(404, f"you have no follow or mute with id {follow_id}")
         return Response(status_code=204)
@@ -328,7 +327,7 @@ def build_follows_router(settings: Settings, database: Database, pages: Pages) -
 
     def _mark(viewer: Viewer, article_id: int, action: str) -> dict[str, Any]:
         with database.write() as session:
-            if article_id > _MAX_ID or not _set_mark(session, viewer.id, article_id, action):
+            if article_id > MAX_ID or not _set_mark(session, viewer.id, article_id, action):
                 raise HTTPException(404, f"no article with id {article_id}")
             return follows.reading_state(session, viewer.id, article_id)
 
@@ -430,7 +429,7 @@ def build_follows_router(settings: Settings, database: Database, pages: Pages) -
 
     @router.get("/notifications", response_class=HTMLResponse, include_in_schema=False)
     async def notifications_page(
-        request: Request, before: Annotated[int | None, Query(ge=1, le=_MAX_ID)] = None
+        request: Request, before: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None
     ) -> Response:
         view = _notifications(require_viewer(request), page_size, before)
         return _page(
@@ -446,7 +445,7 @@ def build_follows_router(settings: Settings, database: Database, pages: Pages) -
         viewer = require_viewer(request)
         with database.write() as session:
             url = None
-            if notification_id <= _MAX_ID:
+            if notification_id <= MAX_ID:
                 url = notifications.open_notification(session, viewer.id, notification_id, _now())
         if url is None:
             raise HTTPException(404, f"no notification with id {notification_id}")
@@ -456,7 +455,7 @@ def build_follows_router(settings: Settings, database: Database, pages: Pages) -
     async def api_notifications(
         request: Request,
         limit: Annotated[int | None, Query(ge=1, le=MAX_LIMIT)] = None,
-        before: Annotated[int | None, Query(ge=1, le=_MAX_ID)] = None,
+        before: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     ) -> JSONResponse:
         """The reader's notifications, newest first, and how many are unread;
         ``next_before`` pages back (``?before=…``)."""
@@ -477,7 +476,7 @@ def build_follows_router(settings: Settings, database: Database, pages: Pages) -
     @router.post("/notifications/read", include_in_schema=False)
     async def form_notifications_read(
         request: Request,
-        id: Annotated[int | None, Form(ge=1, le=_MAX_ID)] = None,
+        id: Annotated[int | None, Form(ge=1, le=MAX_ID)] = None,
         csrf_token: Annotated[str, Form()] = "",
         next: Annotated[str, Form(max_length=2000)] = "/notifications",
     ) -> RedirectResponse:

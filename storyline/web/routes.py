@@ -35,6 +35,7 @@ from storyline.store import (
     read_article_list,
 )
 from storyline.store.analysis import read_analysis
+from storyline.store.schema import MAX_ID
 from storyline.story_views import stories_list, story_fields
 from storyline.views import (
     article_detail,
@@ -52,7 +53,6 @@ from storyline.web.rendering import Pages
 
 MAX_LIMIT = 500
 # Ids are 64-bit in the database; a longer number cannot name an article.
-_MAX_ID = 2**63 - 1
 
 ERROR_RESPONSES = schemas.problems(
     {
@@ -159,7 +159,7 @@ def build_router(settings: Settings, database: Database, pages: Pages, ai: AiSer
         return _json(_article_detail(article_id))
 
     def _article_detail(article_id: int) -> dict[str, Any]:
-        if article_id > _MAX_ID:
+        if article_id > MAX_ID:
             raise HTTPException(404, f"no article with id {article_id}")
         with database.read() as session:
             article = read_article(session, article_id)

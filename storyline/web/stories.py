@@ -18,14 +18,13 @@ from storyline.ai.engine import MAX_QUESTION_CHARS
 from storyline.ai_views import AiService
 from storyline.settings import Settings
 from storyline.store import Database
+from storyline.store.schema import MAX_ID
 from storyline.story_views import stories_list, story_view, storyline_view
 from storyline.web.ai import panel_for
 from storyline.web.comments import Sort as CommentSort
 from storyline.web.comments import ThreadPage, thread_for
 from storyline.web.page_cache import page_key
 from storyline.web.rendering import Pages
-
-_MAX_ID = 2**63 - 1
 
 
 class _Moved(Exception):
@@ -44,7 +43,7 @@ def build_stories_router(
 
     def _found(kind: str, item_id: int, read: Callable[[Session, int], Any]) -> dict[str, Any]:
         view = None
-        if item_id <= _MAX_ID:
+        if item_id <= MAX_ID:
             with database.read() as session:
                 view = read(session, item_id)
         if view is None:

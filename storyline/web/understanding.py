@@ -26,7 +26,7 @@ from storyline.store.analysis import (
     unmerge_entity,
 )
 from storyline.store.reads import read_articles_by_ids
-from storyline.store.schema import Entity
+from storyline.store.schema import MAX_ID, Entity
 from storyline.story_views import stories_of
 from storyline.views import entity_page_view, hashtag_view
 from storyline.web import notices
@@ -34,11 +34,9 @@ from storyline.web.auth import require_operator
 from storyline.web.csrf import FIELD, check_form, check_origin, csrf_token, remember
 from storyline.web.rendering import Pages
 
-_MAX_ID = 2**63 - 1
-
 
 class Merge(BaseModel):
-    into: int = Field(ge=1, le=_MAX_ID, description="id of the entity that stays")
+    into: int = Field(ge=1, le=MAX_ID, description="id of the entity that stays")
 
 
 class Split(BaseModel):
@@ -51,7 +49,7 @@ def build_understanding_router(settings: Settings, database: Database, pages: Pa
     limit = max(1, settings.page_size)
 
     def _entity(entity_id: int) -> dict[str, Any]:
-        if entity_id > _MAX_ID:
+        if entity_id > MAX_ID:
             raise HTTPException(404, f"no entity with id {entity_id}")
         with database.read() as session:
             page = read_entity_page(session, entity_id, limit)
@@ -152,7 +150,7 @@ def build_understanding_router(settings: Settings, database: Database, pages: Pa
     async def form_merge(
         request: Request,
         entity_id: int,
-        into: Annotated[int, Form(ge=1, le=_MAX_ID)],
+        into: Annotated[int, Form(ge=1, le=MAX_ID)],
         csrf_token: Annotated[str | None, Form()] = None,
     ) -> RedirectResponse:
         require_operator(request, database)
